@@ -1,0 +1,199 @@
+"""Stage 3, anchor: find every citation's quote in its source text.
+
+Matching is exact first, then on a normalised form of both texts (curly and straight quotes, the
+dash family and runs of white space made equal), always reporting offsets into the *original*
+text. A match must be unique; ``prefix``/``suffix`` (the W3C TextQuoteSelector idea) pick one of
+several. A match may not cross a paragraph boundary.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from functools import cached_property
+
+from bookgen.entities import Entities, Loc
+from bookgen.ids import EntityId
+from bookgen.load import SourceText
+from bookgen.problems import Problems
+from bookgen.sourcetext import Block, block_at
+
+QUOTES = {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+          "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"'}
+DASHES = set("\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
+
+
+def normalise(text: str) -> tuple[str, list[int]]:
+    """Normalised text and, for each of its characters, the offset of its origin in ``text``.
+
+    Quotes become straight, dashes become '-', white space runs become one space, and space
+    next to a dash is dropped. Every output character maps to one input character, in order.
+    """
+    chars: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            if chars and chars[-1] in (" ", "-"):
+                continue
+            ch = " "
+        else:
+            ch = QUOTES.get(ch, "-" if ch in DASHES else ch)
+            if ch == "-" and chars and chars[-1] == " ":
+                chars.pop()
+                origin.pop()
+        chars.append(ch)
+        origin.append(i)
+    return "".join(chars), origin
+
+
+def find_all(haystack: str, needle: str) -> list[int]:
+    out, i = [], haystack.find(needle)
+    while i >= 0 and needle:
+        out.append(i)
+        i = haystack.find(needle, i + 1)
+    return out
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where one annotation's quote sits in its source."""
+
+    annotation: EntityId
+    source: EntityId
+    start: int
+    end: int
+    block: int  # paragraph number (¶)
+    exact: bool
+
+
+class SourceIndex:
+    """A source text ready for quote look-ups (the normalised copy is made only when needed)."""
+
+    def __init__(self, text: SourceText) -> None:
+        self.source = text
+
+    @cached_property
+    def normalised(self) -> tuple[str, list[int]]:
+        return normalise(self.source.text)
+
+    def matches(self, quote: str, prefix: str | None = None, suffix: str | None = None) -> tuple[list[tuple[int, int]], bool]:
+        """All (start, end) spans of ``quote`` that fit prefix/suffix, and whether they were exact."""
+        text = self.source.text
+        spans = [(i, i + len(quote)) for i in find_all(text, quote)]
+        exact = bool(spans)
+        if not spans:
+            norm, origin = self.normalised
+            nq = normalise(quote)[0].strip()
+            spans = [(origin[i], origin[i + len(nq) - 1] + 1) for i in find_all(norm, nq)] if nq else []
+        return [s for s in spans if self._fits(s, prefix, suffix)], exact
+
+    def _fits(self, span: tuple[int, int], prefix: str | None, suffix: str | None) -> bool:
+        text = self.source.text
+        if prefix:
+            before = normalise(text[max(0, span[0] - 3 * len(prefix) - 8): span[0]])[0]
+            if not before.endswith(normalise(prefix)[0]):
+                return False
+        if suffix:
+            after = normalise(text[span[1]: span[1] + 3 * len(suffix) + 8])[0]
+            if not after.startswith(normalise(suffix)[0]):
+                return False
+        return True
+
+    def position(self, offset: int) -> tuple[int, int]:
+        text = self.source.text
+        line = text.count("\n", 0, offset) + 1
+        return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+    def closest(self, quote: str) -> tuple[float, Block] | None:
+        """The passage most like ``quote`` (score 0..1) — for 'did you mean' messages."""
+        best: tuple[float, Block] | None = None
+        nq = normalise(quote)[0]
+        for block in self.source.blocks:
+            nb = normalise(block.text)[0]
+            sm = difflib.SequenceMatcher(None, nq, nb, autojunk=False)
+            m = sm.find_longest_match(0, len(nq), 0, len(nb))
+            lo = max(0, m.b - m.a)
+            window = nb[lo: lo + len(nq)]
+            score = difflib.SequenceMatcher(None, nq, window, autojunk=False).ratio()
+            if best is None or score > best[0]:
+                best = (score, Block(block.number, block.kind, 0, 0, window))
+        return best
+
+    def shortest_context(self, span: tuple[int, int], spans: list[tuple[int, int]]) -> tuple[str, str]:
+        """The shortest (prefix, suffix) — one of them empty — that singles out ``span``."""
+        text = self.source.text
+        for n in range(1, 200):
+            before = text[max(0, span[0] - n): span[0]]
+            if all(not text[max(0, s[0] - n): s[0]] == before for s in spans if s != span):
+                return before, ""
+            after = text[span[1]: span[1] + n]
+            if all(not text[s[1]: s[1] + n] == after for s in spans if s != span):
+                return "", after
+        return "", ""
+
+
+def _excerpt(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def locate(index: SourceIndex, quote: str, prefix: str | None, suffix: str | None, loc: Loc,
+           problems: Problems, what: str) -> tuple[int, int, Block, bool] | None:
+    """Find one passage or report why not (not found, ambiguous, crossing paragraphs)."""
+    src = index.source
+    spans, exact = index.matches(quote, prefix, suffix)
+    if not spans:
+        near = index.closest(quote)
+        hint = (f"; closest passage (¶{near[1].number}, {near[0]:.0%}): \"{_excerpt(near[1].text)}\""
+                if near else "")
+        problems.error(loc.path, loc.line, loc.col, f"{what} not found in source '{src.id}'{hint}",
+                       "quote-not-found")
+        return None
+    if len(spans) > 1:
+        where = ", ".join(f"{src.path}:{index.position(s[0])[0]}:{index.position(s[0])[1]}" for s in spans[:5])
+        pre, suf = index.shortest_context(spans[0], spans)
+        fix = f"add prefix: \"{pre}\"" if pre else f"add suffix: \"{suf}\""
+        problems.error(loc.path, loc.line, loc.col, f"{what} occurs {len(spans)} times in source "
+                       f"'{src.id}' (at {where}); {fix} (for the first) or quote more words",
+                       "quote-ambiguous")
+        return None
+    start, end = spans[0]
+    block = block_at(src.blocks, start, end)
+    if block is None:
+        problems.error(loc.path, loc.line, loc.col, f"{what} runs across two paragraphs of source "
+                       f"'{src.id}'; quote within one paragraph (split it into two annotations)",
+                       "quote-spans-paragraphs")
+        return None
+    return start, end, block, exact
+
+
+@dataclass(frozen=True)
+class Anchoring:
+    anchors: dict[EntityId, Anchor]
+    left_out: dict[EntityId, dict[int, str]]  # source -> paragraph number -> reason
+
+
+def anchor(entities: Entities, texts: dict[EntityId, SourceText], problems: Problems) -> Anchoring:
+    """Anchor every annotation and every left-out passage; report accounting gaps as warnings."""
+    indexes = {sid: SourceIndex(t) for sid, t in texts.items()}
+    anchors: dict[EntityId, Anchor] = {}
+    for ann in entities.annotations.values():
+        index = indexes.get(ann.source)
+        if index is None:
+            continue
+        found = locate(index, ann.quote, ann.prefix, ann.suffix, ann.quote_loc, problems,
+                       f"quote of annotation '{ann.id}'")
+        if found:
+            start, end, block, exact = found
+            anchors[ann.id] = Anchor(ann.id, ann.source, start, end, block.number, exact)
+    left_out: dict[EntityId, dict[int, str]] = {}
+    for sid, source in entities.sources.items():
+        index = indexes.get(sid)
+        if index is None:
+            continue
+        left = left_out.setdefault(sid, {})
+        for item in source.left_out:
+            found = locate(index, item.quote, item.prefix, item.suffix, item.loc, problems, "left-out passage")
+            if found:
+                left[found[2].number] = item.reason
+    return Anchoring(anchors, left_out)

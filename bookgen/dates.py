@@ -1,0 +1,130 @@
+"""Dates with honest precision: a day, a month, a year, part of a month or year, or an interval.
+
+Content writes dates as strings (see CONTENT.md): ``2025-12-28``, ``2025-11``, ``2025``,
+``late 2025-11``, ``early 2026``, ``2025-12-27/2025-12-28``. Each parses to a :class:`BookDate`
+with a sortable range, a page slug and a reader's label. Nothing is made more precise than written.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+PARTS = ("early", "mid", "late")
+_POINT = re.compile(r"(?:(early|mid|late) )?(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+
+
+class DateError(ValueError):
+    """A malformed date string; the message says what is wrong."""
+
+
+@dataclass(frozen=True, order=True)
+class DatePoint:
+    first: dt.date
+    last: dt.date
+    precision: str  # day | month | year | part-month | part-year
+    part: str | None
+    text: str
+
+    @property
+    def slug(self) -> str:
+        base = self.text.split(" ")[-1]
+        return f"{base}-{self.part}" if self.part else base
+
+    @property
+    def label(self) -> str:
+        y, m, d = self.first.year, self.first.month, self.first.day
+        if self.precision == "day":
+            return f"{d} {MONTHS[m - 1]} {y}"
+        if self.precision in ("month", "part-month"):
+            core = f"{MONTHS[m - 1]} {y}"
+        else:
+            core = str(y)
+        return f"{self.part} {core}" if self.part else core
+
+
+def _point(text: str) -> DatePoint:
+    m = _POINT.fullmatch(text)
+    if not m:
+        raise DateError(f"'{text}' is not a date; write YYYY-MM-DD, YYYY-MM, YYYY, "
+                        "'late YYYY-MM' or an interval 'A/B'")
+    part, year_s, month_s, day_s = m.groups()
+    year = int(year_s)
+    if part and day_s:
+        raise DateError(f"'{text}': early/mid/late go with a month or a year, not a day")
+    try:
+        if day_s:
+            day = dt.date(year, int(month_s), int(day_s))
+            return DatePoint(day, day, "day", None, text)
+        if month_s:
+            month = int(month_s)
+            if not 1 <= month <= 12:
+                raise DateError(f"'{text}': month {month_s} does not exist")
+            last_day = calendar.monthrange(year, month)[1]
+            return DatePoint(dt.date(year, month, 1), dt.date(year, month, last_day),
+                             "part-month" if part else "month", part, text)
+        return DatePoint(dt.date(year, 1, 1), dt.date(year, 12, 31),
+                         "part-year" if part else "year", part, text)
+    except ValueError as exc:
+        if isinstance(exc, DateError):
+            raise
+        raise DateError(f"'{text}' is not a real calendar date ({exc})") from None
+
+
+@dataclass(frozen=True)
+class BookDate:
+    """A date as the sources give it. ``start``/``end`` are points; ``end`` is None unless an interval."""
+
+    start: DatePoint
+    end: DatePoint | None
+    text: str
+
+    @property
+    def slug(self) -> str:
+        return self.start.slug if self.end is None else f"{self.start.slug}--{self.end.slug}"
+
+    @property
+    def precision(self) -> str:
+        return self.start.precision if self.end is None else "interval"
+
+    @property
+    def sort_key(self) -> tuple[dt.date, dt.date, str]:
+        last = (self.end or self.start).last
+        return (self.start.first, last, self.text)
+
+    @property
+    def latest_day(self) -> dt.date:
+        return (self.end or self.start).last
+
+    @property
+    def label(self) -> str:
+        if self.end is None:
+            return self.start.label
+        a, b = self.start, self.end
+        if a.precision == b.precision == "day" and (a.first.year, a.first.month) == (b.first.year, b.first.month):
+            return f"{a.first.day}–{b.first.day} {MONTHS[a.first.month - 1]} {a.first.year}"
+        return f"{a.label} – {b.label}"
+
+    @property
+    def precision_label(self) -> str:
+        return {"day": "day", "month": "month", "year": "year", "part-month": "part of a month",
+                "part-year": "part of a year", "interval": "interval"}[self.precision]
+
+    def __lt__(self, other: "BookDate") -> bool:
+        return self.sort_key < other.sort_key
+
+
+def parse_date(text: str) -> BookDate:
+    """Parse a content date string; raises DateError with a reader's message."""
+    if not isinstance(text, str):
+        raise DateError(f"expected a date string, got {type(text).__name__}")
+    if "/" in text:
+        a, _, b = text.partition("/")
+        start, end = _point(a), _point(b)
+        if end.last < start.first:
+            raise DateError(f"'{text}': the interval ends before it starts")
+        return BookDate(start, end, text)
+    return BookDate(_point(text), None, text)

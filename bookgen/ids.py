@@ -1,0 +1,32 @@
+"""Entity ids: the rule they follow, and distinct types so ids, slugs and paths are not mixed up."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import NewType
+
+EntityId = NewType("EntityId", str)  # an id as written in content: file name without .yaml
+PageUrl = NewType("PageUrl", str)  # a page's URL relative to the site root, ending in "/"
+
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+ID_MAX = 64
+WINDOWS_RESERVED = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"com{i}" for i in range(10)] + [f"lpt{i}" for i in range(10)]
+)
+ID_RULE = ("ids are 1–64 characters of lower-case ASCII letters, digits and single hyphens "
+           "(e.g. 'security-guarantees'), and not a Windows device name such as 'con' or 'nul'")
+
+
+def id_problem(value: str) -> str | None:
+    """Why ``value`` is not a valid id, or None if it is."""
+    if not ID_PATTERN.fullmatch(value):
+        nfkc = unicodedata.normalize("NFKC", value)
+        if nfkc != value:
+            return f"id '{value}' holds look-alike or compatibility characters; {ID_RULE}"
+        return f"id '{value}' is not allowed; {ID_RULE}"
+    if len(value) > ID_MAX:
+        return f"id '{value[:20]}…' is {len(value)} characters long; {ID_RULE}"
+    if value in WINDOWS_RESERVED:
+        return f"id '{value}' is a Windows device name; {ID_RULE}"
+    return None

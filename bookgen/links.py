@@ -1,0 +1,175 @@
+"""Page paths and the per-page link/footnote helper that templates call.
+
+Paths are docs-relative Markdown files (``issues/security-guarantees.md``); MkDocs turns them into
+the stable URLs ``issues/<id>/``, ``actors/<id>/``, ``dates/<date>/`` and ``sources/<id>/``.
+Links are written relative to the page that holds them, to the ``.md`` file, so MkDocs checks them
+and the PDF renderer can resolve them to page references.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from typing import Iterable
+
+from bookgen.dates import BookDate
+from bookgen.ids import EntityId
+from bookgen.mdtext import Md, escape, html_attr, link
+from bookgen.model import Book
+
+HOME = "index.md"
+ISSUES = "issues/index.md"
+ACTORS = "actors/index.md"
+TIMELINE = "dates/index.md"
+SOURCES = "sources/index.md"
+CLAIMS = "claims.md"
+POSITIONS = "positions.md"
+METHOD = "method.md"
+
+STATUS_LABELS = {"agreed": "Agreed", "nearly-agreed": "Nearly agreed", "open": "Open", "contested": "Contested"}
+
+
+def issue_path(i: str) -> str:
+    return f"issues/{i}.md"
+
+
+def actor_path(a: str) -> str:
+    return f"actors/{a}.md"
+
+
+def date_path(d: BookDate) -> str:
+    return f"dates/{d.slug}.md"
+
+
+def source_path(s: str) -> str:
+    return f"sources/{s}.md"
+
+
+def annotation_anchor(a: str) -> str:
+    return f"a-{a}"
+
+
+class MentionIndex:
+    """Finds actor names and aliases in editors' text, longest name first."""
+
+    def __init__(self, book: Book) -> None:
+        names: dict[str, EntityId] = {}
+        for actor in book.actors.values():
+            for name in (actor.name, *actor.aliases):
+                names.setdefault(name, actor.id)
+        self.names = names
+        ordered = sorted(names, key=lambda n: (-len(n), n))
+        self.pattern = (re.compile(r"(?<!\w)(" + "|".join(map(re.escape, ordered)) + r")(?!\w)")
+                        if ordered else None)
+
+
+class PageLinks:
+    """What a template needs to link and cite from one page; it also collects the page's footnotes."""
+
+    def __init__(self, book: Book, mentions: MentionIndex, path: str) -> None:
+        self.book = book
+        self.mentions = mentions
+        self.path = path
+        self.notes: list[str] = []
+
+    def url(self, target: str, anchor: str | None = None) -> str:
+        rel = posixpath.relpath(target, posixpath.dirname(self.path) or ".")
+        return rel + (f"#{anchor}" if anchor else "")
+
+    # entity links -------------------------------------------------------------------------------
+    def actor(self, actor_id: str) -> Md:
+        actor = self.book.actors[EntityId(actor_id)]
+        return link(actor.name, self.url(actor_path(actor.id)))
+
+    def actors(self, ids: Iterable[str]) -> Md:
+        return Md(", ".join(self.actor(a) for a in ids))
+
+    def issue(self, issue_id: str) -> Md:
+        issue = self.book.issues[EntityId(issue_id)]
+        return link(issue.title, self.url(issue_path(issue.id)))
+
+    def issues(self, ids: Iterable[str]) -> Md:
+        return Md(", ".join(self.issue(i) for i in ids))
+
+    def date(self, date: BookDate | None) -> Md:
+        if date is None:
+            return Md("undated")
+        return link(date.label, self.url(date_path(date)))
+
+    def source(self, source_id: str) -> Md:
+        return link(self.book.sources[EntityId(source_id)].title, self.url(source_path(source_id)))
+
+    def event(self, event_id: str) -> Md:
+        event = self.book.events[EntityId(event_id)]
+        return link(event.title, self.url(date_path(event.date), f"event-{event.id}"))
+
+    def claim(self, claim_id: str) -> Md:
+        return link(self.book.claims[EntityId(claim_id)].title, self.url(CLAIMS, f"claim-{claim_id}"))
+
+    def page(self, target: str, text: str, anchor: str | None = None) -> Md:
+        return link(text, self.url(target, anchor))
+
+    def status(self, status: str) -> Md:
+        return escape(STATUS_LABELS[status])
+
+    # text -----------------------------------------------------------------------------------------
+    def text(self, value: str) -> Md:
+        """Escape an editor's text and link the first mention of each actor (not the page's own)."""
+        pattern = self.mentions.pattern
+        if pattern is None:
+            return escape(value)
+        out: list[str] = []
+        pos = 0
+        seen: set[str] = set()
+        folded = " ".join(value.split())
+        for m in pattern.finditer(folded):
+            actor_id = self.mentions.names[m.group(1)]
+            target = actor_path(actor_id)
+            if actor_id in seen or target == self.path:
+                continue
+            seen.add(actor_id)
+            out.append(escape(folded[pos: m.start()]) if m.start() > pos else "")
+            out.append(link(m.group(1), self.url(target)))
+            pos = m.end()
+        out.append(escape(folded[pos:]) if pos < len(folded) else "")
+        return Md("".join(out))
+
+    # citations ------------------------------------------------------------------------------------
+    def cite(self, ids: Iterable[str]) -> Md:
+        refs = []
+        for aid in ids:
+            if aid not in self.notes:
+                self.notes.append(aid)
+            refs.append(f"[^{aid}]")
+        return Md("".join(refs))
+
+    def passage(self, annotation_id: str) -> str:
+        ann = self.book.annotations[EntityId(annotation_id)]
+        return self.url(source_path(ann.source), annotation_anchor(ann.id))
+
+    def attribution(self, annotation_id: str) -> Md:
+        """'Trump, 28 Dec 2025' — who said it and when, as far as the content knows."""
+        ann = self.book.annotations[EntityId(annotation_id)]
+        parts = []
+        if ann.speaker:
+            parts.append(escape(self.book.actors[ann.speaker].name))
+        if ann.audience:
+            parts.append("to " + escape(ann.audience))
+        parts.append(escape(ann.date.label) if ann.date else "undated")
+        return Md(", ".join(parts))
+
+    def footnote(self, annotation_id: str) -> Md:
+        ann = self.book.annotations[EntityId(annotation_id)]
+        source = self.book.sources[ann.source]
+        anchor = self.book.anchors[ann.id]
+        published = source.published.label if source.published else "publication date unknown"
+        quote = escape(self.book.texts[ann.source].text[anchor.start: anchor.end])
+        said = self.attribution(annotation_id)
+        return Md(f"[^{ann.id}]: “{quote}” — {said}; reported in {link(source.title, self.passage(ann.id))} "
+                  f"({escape(published)}), ¶{anchor.block}.")
+
+    def footnotes(self) -> Md:
+        return Md("\n\n".join(self.footnote(a) for a in self.notes))
+
+    def html_id(self, value: str) -> str:
+        return html_attr(value)

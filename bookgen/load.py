@@ -1,0 +1,135 @@
+"""Stage 1, load: read every content YAML strictly and every cited source as text blocks.
+
+Nothing is interpreted here beyond what reading needs: YAML becomes plain values with positions
+(:mod:`bookgen.yamlstrict`), and each source's ``file`` is read from under ``seeds/`` and split into
+blocks (:mod:`bookgen.sourcetext`). Problems are collected, never raised.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bookgen.ids import EntityId, id_problem
+from bookgen.problems import Problems
+from bookgen.sourcetext import Block, parse_blocks
+from bookgen.yamlstrict import YamlDocument, decode_text, read_yaml
+
+# content sub-folder -> schema name
+KINDS: dict[str, str] = {
+    "sources": "source",
+    "actors": "actor",
+    "issues": "issue",
+    "events": "event",
+    "claims": "claim",
+    "annotations": "annotations",
+}
+MAX_SOURCE_BYTES = 5_000_000
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A source article's text, its sha256 and its blocks."""
+
+    id: EntityId
+    path: str  # as shown to people, relative to the project root
+    text: str
+    sha256: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass
+class LoadedContent:
+    root: Path
+    docs: dict[str, dict[EntityId, YamlDocument]] = field(default_factory=dict)
+    texts: dict[EntityId, SourceText] = field(default_factory=dict)
+
+
+def display_path(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def load_content(root: Path, problems: Problems) -> LoadedContent:
+    """Read ``content/`` and the source files it names, collecting every problem."""
+    loaded = LoadedContent(root=root, docs={kind: {} for kind in KINDS})
+    content = root / "content"
+    if not content.is_dir():
+        problems.error("content", 1, 1, f"no content folder at {content}; run bookgen from the "
+                       "project root or pass --root", "no-content")
+        return loaded
+    for entry in sorted(content.iterdir()):
+        if entry.is_dir() and entry.name not in KINDS:
+            problems.warning(display_path(root, entry), 1, 1, f"unknown content folder '{entry.name}'; "
+                             f"expected one of {', '.join(KINDS)}", "unknown-folder")
+    for kind in KINDS:
+        folder = content / kind
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            shown = display_path(root, path)
+            if path.name.startswith(".") or path.is_dir():
+                continue
+            if path.suffix != ".yaml":
+                if path.suffix == ".yml":
+                    problems.error(shown, 1, 1, "content files end in '.yaml'; rename it", "bad-extension")
+                continue
+            entity_id = EntityId(path.stem)
+            why = id_problem(entity_id)
+            if why:
+                problems.error(shown, 1, 1, f"file name: {why}", "bad-id")
+                continue
+            if path.is_symlink():
+                problems.error(shown, 1, 1, "content files must be regular files, not symlinks", "symlink")
+                continue
+            doc = read_yaml(path.read_bytes(), shown, problems)
+            if doc is not None:
+                loaded.docs[kind][entity_id] = doc
+    for source_id, doc in loaded.docs["sources"].items():
+        text = read_source_text(root, source_id, doc, problems)
+        if text is not None:
+            loaded.texts[source_id] = text
+    return loaded
+
+
+def read_source_text(root: Path, source_id: EntityId, doc: YamlDocument,
+                     problems: Problems) -> SourceText | None:
+    """Read the file a source YAML names, refusing anything outside ``seeds/``."""
+    if not isinstance(doc.data, dict) or not isinstance(doc.data.get("file"), str):
+        return None  # the schema check reports the missing or mistyped field
+    written = doc.data["file"]
+    line, col = doc.mark(("file",))
+    seeds = (root / "seeds").resolve()
+    candidate = Path(written)
+    if candidate.is_absolute() or ".." in candidate.parts or not written.startswith("seeds/"):
+        problems.error(doc.path, line, col, f"source file '{written}' must be a relative path under "
+                       "seeds/, such as 'seeds/article.txt'", "source-outside-seeds")
+        return None
+    path = root / candidate
+    resolved = Path(os.path.realpath(path))
+    if not resolved.is_relative_to(seeds):
+        problems.error(doc.path, line, col, f"source file '{written}' resolves outside seeds/ "
+                       "(a symlink?); copy the text into seeds/ instead", "source-outside-seeds")
+        return None
+    if not resolved.is_file():
+        problems.error(doc.path, line, col, f"source file '{written}' does not exist; check the "
+                       "path or add the text under seeds/", "source-missing")
+        return None
+    size = resolved.stat().st_size
+    if size > MAX_SOURCE_BYTES:
+        problems.error(doc.path, line, col, f"source file '{written}' is {size:,} bytes, over the "
+                       f"{MAX_SOURCE_BYTES:,}-byte limit", "file-too-large")
+        return None
+    raw = resolved.read_bytes()
+    text = decode_text(raw, written, problems, "source file")
+    if text is None:
+        return None
+    if not text.strip():
+        problems.error(doc.path, line, col, f"source file '{written}' is empty; a source needs text "
+                       "to cite", "source-empty")
+        return None
+    return SourceText(source_id, written, text, hashlib.sha256(raw).hexdigest(), parse_blocks(text))

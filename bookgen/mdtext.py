@@ -1,0 +1,65 @@
+"""Text from content, made safe for the generated Markdown dialect.
+
+Both Markdown readers (Python-Markdown inside MkDocs, markdown-it-py for print) must show an
+editor's text *as typed*: no HTML, no links, no emphasis, no attribute lists, no snippet includes.
+:func:`escape` backslash-escapes the punctuation both readers agree on, writes ``& < > |`` as
+entities, makes invisible control and bidi characters visible, and folds white space to one line.
+:class:`Md` marks strings that are already safe Markdown, produced by bookgen itself.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from markupsafe import Markup
+
+BACKSLASHED = set("\\`*_[]{}#!")
+ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;"}
+_SPACE = re.compile(r"\s+")
+_LINE_START = re.compile(r"^(\d+)([.)])")
+_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+
+class Md(Markup):
+    """A string that is already Markdown; templates output it unescaped.
+
+    It subclasses markupsafe's Markup so that Jinja2's autoescaping (switched on, with
+    :func:`escape` as the finalizer) passes it through and escapes everything else for Markdown.
+    """
+
+
+def _visible(ch: str) -> str:
+    return f"[U+{ord(ch):04X}]"
+
+
+def escape(value: object) -> Md:
+    """Escape any value's text for inline use in generated Markdown."""
+    if isinstance(value, Markup):  # Md, or a template macro's output: already Markdown
+        return Md(value)
+    text = _SPACE.sub(" ", str(value))
+    out: list[str] = []
+    for ch in text:
+        if ch in BACKSLASHED:
+            out.append("\\" + ch)
+        elif ch in ENTITIES:
+            out.append(ENTITIES[ch])
+        elif ch in _BIDI or (unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") and ch != "\u00ad"):
+            out.append(_visible(ch))
+        else:
+            out.append(ch)
+    result = "".join(out)
+    result = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), result)
+    if result[:1] in ("-", "+", "=", ":", "~"):
+        result = {"-": "\\-", "+": "\\+", "=": "&#61;", ":": "&#58;", "~": "&#126;"}[result[0]] + result[1:]
+    return Md(result)
+
+
+def link(text: object, url: str, title: str | None = None) -> Md:
+    """A Markdown link with escaped text to a URL bookgen made (never a URL from content)."""
+    return Md(f"[{escape(text)}]({url})")
+
+
+def html_attr(value: str) -> str:
+    """Escape a value bookgen puts inside a raw-HTML attribute."""
+    return "".join(ENTITIES.get(ch, ch) for ch in value).replace('"', "&quot;")

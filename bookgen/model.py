@@ -1,0 +1,185 @@
+"""Stage 4, model: one immutable :class:`Book` with two-way indexes.
+
+Everything pages need to look up — what cites a passage, which annotations bear on an issue, an
+actor or a date, which events involve whom — is computed here once, so templates only read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Iterable, Mapping, TypeVar
+
+from bookgen.anchor import Anchor, Anchoring
+from bookgen.dates import BookDate
+from bookgen.entities import Actor, Annotation, Claim, Entities, Event, Issue, Source
+from bookgen.ids import EntityId
+from bookgen.load import SourceText
+from bookgen.sourcetext import Block
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+_UNDATED = (dt.date.max, dt.date.max, "")
+STATUS_ORDER = ("contested", "open", "nearly-agreed", "agreed")
+
+
+def _freeze(groups: Mapping[K, list[V]]) -> Mapping[K, tuple[V, ...]]:
+    return MappingProxyType({k: tuple(v) for k, v in groups.items()})
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Paragraph accounting for one source."""
+
+    accountable: int
+    cited: tuple[int, ...]
+    left_out: Mapping[int, str]
+    unaccounted: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Book:
+    """The whole resolved book. Mappings are read-only; order is deterministic."""
+
+    title: str
+    sources: Mapping[EntityId, Source]
+    actors: Mapping[EntityId, Actor]
+    issues: Mapping[EntityId, Issue]
+    events: Mapping[EntityId, Event]
+    claims: Mapping[EntityId, Claim]
+    annotations: Mapping[EntityId, Annotation]
+    texts: Mapping[EntityId, SourceText]
+    anchors: Mapping[EntityId, Anchor]
+    coverage: Mapping[EntityId, Coverage]
+    dates: Mapping[str, BookDate]  # slug -> date, in time order
+    # two-way indexes
+    by_source: Mapping[EntityId, tuple[Annotation, ...]]  # in text order
+    by_passage: Mapping[tuple[EntityId, int], tuple[Annotation, ...]]
+    by_actor: Mapping[EntityId, tuple[Annotation, ...]]
+    by_issue: Mapping[EntityId, tuple[Annotation, ...]]
+    by_date: Mapping[str, tuple[Annotation, ...]]
+    by_claim: Mapping[EntityId, tuple[Annotation, ...]]
+    by_event: Mapping[EntityId, tuple[Annotation, ...]]
+    events_by_actor: Mapping[EntityId, tuple[Event, ...]]
+    events_by_issue: Mapping[EntityId, tuple[Event, ...]]
+    events_by_date: Mapping[str, tuple[Event, ...]]
+    status_by_date: Mapping[str, tuple[tuple[Issue, int], ...]]  # issue, index into issue.status
+    sub_issues: Mapping[EntityId, tuple[Issue, ...]]
+    related_issues: Mapping[EntityId, tuple[Issue, ...]]  # both directions
+    members: Mapping[EntityId, tuple[Actor, ...]]  # actors whose affiliation is this actor
+
+    def block(self, source: EntityId, number: int) -> Block:
+        return self.texts[source].blocks[number - 1]
+
+    def passage_of(self, annotation: EntityId) -> Block:
+        a = self.anchors[annotation]
+        return self.block(a.source, a.block)
+
+    @property
+    def as_of(self) -> BookDate | None:
+        """The latest dated item in the content."""
+        return max(self.dates.values(), key=lambda d: d.latest_day, default=None)
+
+    def current_status(self, issue: EntityId) -> int | None:
+        """Index of the issue's latest status entry (the last one in date order)."""
+        return len(self.issues[issue].status) - 1 if self.issues[issue].status else None
+
+
+def _sorted_events(events: Iterable[Event]) -> list[Event]:
+    return sorted(events, key=lambda e: (e.date.sort_key, e.id))
+
+
+def build_book(entities: Entities, texts: Mapping[EntityId, SourceText], anchoring: Anchoring,
+               title: str) -> Book:
+    """Assemble the Book. Assumes validation and anchoring found no errors."""
+    anchors = anchoring.anchors
+    anns = [a for a in entities.annotations.values() if a.id in anchors]
+    anns.sort(key=lambda a: (a.source, anchors[a.id].start, a.id))
+
+    by_source: dict[EntityId, list[Annotation]] = defaultdict(list)
+    by_passage: dict[tuple[EntityId, int], list[Annotation]] = defaultdict(list)
+    by_actor: dict[EntityId, list[Annotation]] = defaultdict(list)
+    by_issue: dict[EntityId, list[Annotation]] = defaultdict(list)
+    by_date: dict[str, list[Annotation]] = defaultdict(list)
+    by_claim: dict[EntityId, list[Annotation]] = defaultdict(list)
+    by_event: dict[EntityId, list[Annotation]] = defaultdict(list)
+    dates: dict[str, BookDate] = {}
+    for a in anns:
+        by_source[a.source].append(a)
+        by_passage[(a.source, anchors[a.id].block)].append(a)
+        for actor in a.actors:
+            by_actor[actor].append(a)
+        for issue in a.issues:
+            by_issue[issue].append(a)
+        if a.date:
+            by_date[a.date.slug].append(a)
+            dates[a.date.slug] = a.date
+        if a.claim:
+            by_claim[a.claim].append(a)
+        if a.event:
+            by_event[a.event].append(a)
+    for group in (by_actor, by_issue, by_date, by_claim, by_event):
+        for items in group.values():
+            items.sort(key=lambda a: (a.date.sort_key if a.date else _UNDATED, a.source, anchors[a.id].start))
+
+    events_by_actor: dict[EntityId, list[Event]] = defaultdict(list)
+    events_by_issue: dict[EntityId, list[Event]] = defaultdict(list)
+    events_by_date: dict[str, list[Event]] = defaultdict(list)
+    for ev in _sorted_events(entities.events.values()):
+        dates[ev.date.slug] = ev.date
+        events_by_date[ev.date.slug].append(ev)
+        for actor in ev.actors:
+            events_by_actor[actor].append(ev)
+        for issue in ev.issues:
+            events_by_issue[issue].append(ev)
+
+    status_by_date: dict[str, list[tuple[Issue, int]]] = defaultdict(list)
+    sub_issues: dict[EntityId, list[Issue]] = defaultdict(list)
+    related: dict[EntityId, dict[EntityId, Issue]] = defaultdict(dict)
+    for issue in entities.issues.values():
+        for i, entry in enumerate(issue.status):
+            dates[entry.as_of.slug] = entry.as_of
+            status_by_date[entry.as_of.slug].append((issue, i))
+        if issue.parent:
+            sub_issues[issue.parent].append(issue)
+        for rel in issue.related:
+            if rel in entities.issues:
+                related[issue.id][rel] = entities.issues[rel]
+                related[rel][issue.id] = issue
+    members: dict[EntityId, list[Actor]] = defaultdict(list)
+    for actor in entities.actors.values():
+        if actor.affiliation:
+            members[actor.affiliation].append(actor)
+
+    coverage: dict[EntityId, Coverage] = {}
+    for sid, text in texts.items():
+        left = anchoring.left_out.get(sid, {})
+        accountable = [b.number for b in text.blocks if b.accountable]
+        cited = tuple(n for n in (b.number for b in text.blocks) if (sid, n) in by_passage)
+        unaccounted = tuple(n for n in accountable if n not in cited and n not in left)
+        coverage[sid] = Coverage(len(accountable), cited, MappingProxyType(dict(left)), unaccounted)
+
+    def by_id(d: Mapping[EntityId, V]) -> Mapping[EntityId, V]:
+        return MappingProxyType(dict(sorted(d.items())))
+
+    return Book(
+        title=title,
+        sources=by_id(entities.sources), actors=by_id(entities.actors), issues=by_id(entities.issues),
+        events=MappingProxyType({e.id: e for e in _sorted_events(entities.events.values())}),
+        claims=by_id(entities.claims),
+        annotations=MappingProxyType({a.id: a for a in anns}),
+        texts=by_id(dict(texts)), anchors=MappingProxyType(dict(anchors)),
+        coverage=by_id(coverage),
+        dates=MappingProxyType(dict(sorted(dates.items(), key=lambda kv: kv[1].sort_key))),
+        by_source=_freeze(by_source), by_passage=_freeze(by_passage), by_actor=_freeze(by_actor),
+        by_issue=_freeze(by_issue), by_date=_freeze(by_date), by_claim=_freeze(by_claim),
+        by_event=_freeze(by_event), events_by_actor=_freeze(events_by_actor),
+        events_by_issue=_freeze(events_by_issue), events_by_date=_freeze(events_by_date),
+        status_by_date=_freeze(status_by_date),
+        sub_issues=_freeze({k: sorted(v, key=lambda i: i.id) for k, v in sub_issues.items()}),
+        related_issues=_freeze({k: [v[x] for x in sorted(v)] for k, v in related.items()}),
+        members=_freeze({k: sorted(v, key=lambda a: a.id) for k, v in members.items()}),
+    )

@@ -1,0 +1,86 @@
+"""The JSON Schemas shipped with bookgen, one per content kind, and plain-word error messages."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator, ValidationError
+
+from bookgen.ids import id_problem
+
+SCHEMA_NAMES = ("source", "actor", "issue", "event", "claim", "annotations")
+
+
+@cache
+def schema(name: str) -> dict[str, Any]:
+    return json.loads(resources.files("bookgen.schemas").joinpath(f"{name}.schema.json").read_text("utf-8"))
+
+
+@cache
+def validator(name: str) -> Draft202012Validator:
+    return Draft202012Validator(schema(name))
+
+
+def suggest(word: str, choices: Any) -> str:
+    """' (did you mean 'x'?)' for the closest choice, or ''."""
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _field(path: tuple[Any, ...]) -> str:
+    parts = [f"[{p + 1}]" if isinstance(p, int) else f".{p}" for p in path]
+    return "".join(parts).lstrip(".") or "the file"
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: "text"}.get(type(value), type(value).__name__)
+
+
+_WANT = {"object": "a mapping of fields", "array": "a list", "string": "text"}
+
+
+def plain_message(error: ValidationError) -> tuple[tuple[Any, ...], bool, str]:
+    """Rewrite a jsonschema error as (path to point at, point at key?, message in plain words)."""
+    path = tuple(error.absolute_path)
+    where = _field(path)
+    kw, inst, sch = error.validator, error.instance, error.schema
+    if kw == "required":
+        missing = [f for f in error.validator_value if not isinstance(inst, dict) or f not in inst]
+        name = missing[0] if missing else "?"
+        kind = inst.get("kind") if isinstance(inst, dict) else None
+        context = f" (a '{kind}' annotation needs it)" if kind and error.relative_schema_path[0] == "allOf" else ""
+        return path, False, f"missing required field '{name}' in {where}{context}; add it (see CONTENT.md)"
+    if kw == "additionalProperties":
+        allowed = list(sch.get("properties", {}))
+        extra = [k for k in inst if k not in allowed] if isinstance(inst, dict) else []
+        name = extra[0] if extra else "?"
+        hint = suggest(name, allowed) or f"; allowed fields: {', '.join(allowed)}"
+        return path + (name,), True, f"unknown field '{name}'{hint}"
+    if kw == "type":
+        want = _WANT.get(error.validator_value, error.validator_value)
+        got = _type_name(inst)
+        extra = ""
+        if error.validator_value == "string" and isinstance(inst, (dict, list)):
+            extra = " (quote it if it contains ': ' or starts with '[' or '{')"
+        return path, False, f"{where} should be {want}, not {got}{extra}"
+    if kw == "enum":
+        choices = [str(c) for c in error.validator_value]
+        return path, False, f"{where} is '{inst}', which is not one of: {', '.join(choices)}{suggest(str(inst), choices)}"
+    if kw == "pattern" and isinstance(inst, str):
+        if "a-f" in error.validator_value:
+            return path, False, f"{where} must be 64 lower-case hex digits (a sha256); `bookgen check` prints the right value"
+        why = id_problem(inst) or f"'{inst}' does not match {error.validator_value}"
+        return path, False, f"{where}: {why}"
+    if kw == "minItems":
+        return path, False, f"{where} is empty; it needs at least {error.validator_value} item(s)"
+    if kw == "minLength":
+        return path, False, f"{where} is empty; write some text or remove the field"
+    if kw == "maxLength":
+        return path, False, f"{where} is longer than {error.validator_value} characters"
+    return path, False, f"{where}: {error.message}"

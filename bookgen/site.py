@@ -1,0 +1,93 @@
+"""Stage 6, build: MkDocs + Material, in-process and strict, into a temporary folder then swapped in.
+
+The navigation is made from the Book (home, issues, actors, timeline, positions, claims, sources,
+method) and passed to MkDocs as a config override; ``mkdocs.yml`` holds the theme and extensions.
+An error at any point leaves the previous ``site/`` untouched.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bookgen import links as L
+from bookgen.model import Book
+
+DOCS_DIR = Path("build") / "docs"
+SITE_DIR = Path("site")
+
+
+class SiteBuildError(Exception):
+    """MkDocs refused the generated docs; the message says why."""
+
+
+def navigation(book: Book) -> list[Any]:
+    return [
+        {"Home": L.HOME},
+        {"Issues": [L.ISSUES] + [{i.title: L.issue_path(i.id)} for i in book.issues.values()]},
+        {"Actors": [L.ACTORS] + [{a.name: L.actor_path(a.id)} for a in book.actors.values()]},
+        {"Timeline": [L.TIMELINE] + [{d.label: L.date_path(d)} for d in book.dates.values()]},
+        {"Positions": L.POSITIONS},
+        {"Claims & figures": L.CLAIMS},
+        {"Sources": [L.SOURCES] + [{s.title: L.source_path(s.id)} for s in book.sources.values()]},
+        {"Method": L.METHOD},
+    ]
+
+
+class _Counter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def mkdocs_config(root: Path, docs_dir: Path, site_dir: Path, book: Book, **extra: Any) -> Any:
+    from mkdocs.config import load_config
+
+    return load_config(config_file=str(root / "mkdocs.yml"), docs_dir=str(docs_dir),
+                       site_dir=str(site_dir), nav=navigation(book), strict=True, **extra)
+
+
+def build_site(root: Path, book: Book, docs_dir: Path, site_dir: Path) -> list[str]:
+    """Build the site strictly into a temp folder next to ``site_dir``, then swap it in."""
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
+    site_dir = site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".site-new-", dir=site_dir.parent))
+    counter = _Counter()
+    log = logging.getLogger("mkdocs")
+    log.addHandler(counter)
+    try:
+        config = mkdocs_config(root, docs_dir, tmp, book)
+        build(config)
+        if counter.messages:
+            raise SiteBuildError("MkDocs warnings in strict mode:\n  " + "\n  ".join(counter.messages))
+        keep = [p for p in ("briefing.pdf",) if (site_dir / p).is_file() and not (tmp / p).exists()]
+        for name in keep:  # the PDF is made separately; carry the previous one over
+            shutil.copy2(site_dir / name, tmp / name)
+        swap_in(tmp, site_dir)
+    except MkDocsException as exc:
+        raise SiteBuildError(f"MkDocs: {exc}") from None
+    finally:
+        log.removeHandler(counter)
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return counter.messages
+
+
+def swap_in(new: Path, target: Path) -> None:
+    """Replace ``target`` by ``new`` with two renames, so readers never see half a site."""
+    old = target.with_name(f".{target.name}-old-{os.getpid()}")
+    if target.exists():
+        os.replace(target, old)
+    os.replace(new, target)
+    if old.exists():
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,68 @@
+"""The layout of a source page: the article's blocks with cited passages marked.
+
+Marking is the one computation a source page needs: each block's text is cut at every quote's
+start and end, covered stretches are wrapped in ``<mark>``, and each annotation's anchor
+(``a-<id>``) is placed where its quote starts, so a footnote link lands on the highlighted words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bookgen.entities import Annotation
+from bookgen.ids import EntityId
+from bookgen.links import annotation_anchor
+from bookgen.mdtext import Md, escape, html_attr
+from bookgen.model import Book
+from bookgen.sourcetext import Block
+
+
+@dataclass
+class Row:
+    block: Block
+    cells: list[Md]
+
+
+@dataclass
+class Section:
+    kind: str  # heading | paragraph | table
+    block: Block | None = None
+    text: Md = Md("")
+    header: list[Md] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    cited_by: list[Annotation] = field(default_factory=list)
+
+
+def mark(text: str, start: int, spans: list[tuple[int, int, EntityId]]) -> Md:
+    """Markdown for ``text`` (which begins at offset ``start``) with the given spans marked."""
+    end = start + len(text)
+    clipped = [(max(a, start), min(b, end), aid) for a, b, aid in spans if a < end and b > start]
+    cuts = sorted({start, end, *(a for a, _, _ in clipped), *(b for _, b, _ in clipped)})
+    out: list[str] = []
+    for a, b in zip(cuts, cuts[1:]):
+        for s, _, aid in clipped:
+            if s == a:
+                out.append(f'<a id="{html_attr(annotation_anchor(aid))}"></a>')
+        piece = escape(text[a - start: b - start])
+        covered = any(s <= a and b <= e for s, e, _ in clipped)
+        out.append(f"<mark>{piece}</mark>" if covered and piece.strip() else piece)
+    return Md("".join(out))
+
+
+def source_sections(book: Book, source_id: EntityId) -> list[Section]:
+    text = book.texts[source_id]
+    sections: list[Section] = []
+    for block in text.blocks:
+        cites = list(book.by_passage.get((source_id, block.number), ()))
+        spans = [(book.anchors[a.id].start, book.anchors[a.id].end, a.id) for a in cites]
+        if block.kind == "row":
+            cells = [mark(c.text, c.start, spans) for c in block.cells]
+            if block.header or not sections or sections[-1].kind != "table":
+                sections.append(Section("table", block, header=cells if block.header else []))
+                if block.header:
+                    continue
+            sections[-1].rows.append(Row(block, cells))
+            sections[-1].cited_by.extend(cites)
+            continue
+        sections.append(Section(block.kind, block, mark(block.text, block.start, spans), cited_by=cites))
+    return sections

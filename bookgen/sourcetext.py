@@ -1,0 +1,108 @@
+"""Source articles as text blocks: headings, paragraphs and pipe-table rows.
+
+A seed file is plain text, one block per non-empty line. A line starting with ``|`` is a table row
+(consecutive rows form a table; the first row is its header). A short line (at most 90 characters)
+that does not end like a sentence is a heading. Everything else is a paragraph. Blocks keep their
+character offsets into the text, so a quote found in the text maps to exactly one block.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+BlockKind = Literal["heading", "paragraph", "row"]
+
+HEADING_MAX_CHARS = 90
+SENTENCE_ENDINGS = (".", "!", "?", ":", '"', "\u201d", ";", ",")
+
+
+@dataclass(frozen=True)
+class Cell:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Block:
+    """One passage of a source. ``number`` is its paragraph number (¶) within the source."""
+
+    number: int
+    kind: BlockKind
+    start: int
+    end: int
+    text: str
+    table: int | None = None
+    header: bool = False
+    cells: tuple[Cell, ...] = ()
+
+    @property
+    def anchor(self) -> str:
+        return f"p{self.number}"
+
+    @property
+    def accountable(self) -> bool:
+        """Paragraphs and table body rows must be cited or deliberately left out."""
+        return self.kind == "paragraph" or (self.kind == "row" and not self.header)
+
+
+def split_cells(line: str, offset: int) -> tuple[Cell, ...]:
+    cells: list[Cell] = []
+    bars = [i for i, ch in enumerate(line) if ch == "|"]
+    if not line.rstrip().endswith("|"):
+        bars.append(len(line))
+    for a, b in zip(bars, bars[1:]):
+        raw = line[a + 1 : b]
+        lead = len(raw) - len(raw.lstrip())
+        text = raw.strip()
+        cells.append(Cell(offset + a + 1 + lead, offset + a + 1 + lead + len(text), text))
+    return tuple(cells)
+
+
+def is_heading(line: str) -> bool:
+    return len(line) <= HEADING_MAX_CHARS and not line.endswith(SENTENCE_ENDINGS)
+
+
+def parse_blocks(text: str) -> tuple[Block, ...]:
+    """Split a source text into blocks with their offsets."""
+    blocks: list[Block] = []
+    offset = 0
+    table = 0
+    in_table = False
+    for raw_line in text.split("\n"):
+        line = raw_line.rstrip()
+        lead = len(line) - len(line.lstrip())
+        stripped = line.strip()
+        start = offset + lead
+        offset += len(raw_line) + 1
+        if not stripped:
+            in_table = False
+            continue
+        number = len(blocks) + 1
+        if stripped.startswith("|"):
+            header = not in_table
+            if header:
+                table += 1
+            in_table = True
+            blocks.append(Block(number, "row", start, start + len(stripped), stripped, table, header,
+                                split_cells(stripped, start)))
+            continue
+        in_table = False
+        kind: BlockKind = "heading" if is_heading(stripped) else "paragraph"
+        blocks.append(Block(number, kind, start, start + len(stripped), stripped))
+    return tuple(blocks)
+
+
+def block_at(blocks: tuple[Block, ...], start: int, end: int) -> Block | None:
+    """The block holding the span [start, end), or None if the span crosses blocks."""
+    lo, hi = 0, len(blocks)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if blocks[mid].end <= start:
+            lo = mid + 1
+        else:
+            hi = mid
+    if lo < len(blocks) and blocks[lo].start <= start and end <= blocks[lo].end:
+        return blocks[lo]
+    return None

@@ -1,0 +1,213 @@
+"""Stage 2, validate: schema and references for every content file; all problems collected.
+
+Each YAML document is checked against its JSON Schema (messages rewritten into plain words and
+pointed at the right line), then built into typed entities (:mod:`bookgen.entities`), then every
+reference between entities is checked, with a "did you mean" for unknown ids.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from bookgen.dates import BookDate, DateError, parse_date
+from bookgen.entities import (Actor, Annotation, Claim, Entities, Event, Figure, Issue, LeftOut, Loc,
+                              Source, Statement, StatusEntry)
+from bookgen.ids import EntityId
+from bookgen.load import KINDS, LoadedContent
+from bookgen.problems import Problems
+from bookgen.schemas import plain_message, suggest, validator
+from bookgen.yamlstrict import YamlDocument
+
+
+class _Reader:
+    """Helpers to read a schema-checked document while keeping positions."""
+
+    def __init__(self, doc: YamlDocument, problems: Problems, refs: list[tuple[str, str, Loc]]) -> None:
+        self.doc = doc
+        self.problems = problems
+        self.refs = refs
+
+    def ref(self, target: str, value: str | None, *path: Any) -> None:
+        """Note a reference to another entity, to be checked once everything is built."""
+        if value is not None:
+            self.refs.append((target, value, self.loc(*path)))
+
+    def refs_in(self, target: str, data: dict[str, Any], key: str, *path: Any) -> None:
+        for i, value in enumerate(data.get(key, [])):
+            self.ref(target, value, *path, key, i)
+
+    def loc(self, *path: Any) -> Loc:
+        line, col = self.doc.mark(path)
+        return Loc(self.doc.path, line, col)
+
+    def date(self, value: str | None, *path: Any) -> BookDate | None:
+        if value is None:
+            return None
+        try:
+            return parse_date(value)
+        except DateError as exc:
+            loc = self.loc(*path)
+            self.problems.error(loc.path, loc.line, loc.col, f"bad date: {exc}", "bad-date")
+            return None
+
+    def statement(self, data: dict[str, Any], *path: Any) -> Statement:
+        self.refs_in("annotation", data, "cite", *path)
+        return Statement(data["text"], tuple(data["cite"]), self.loc(*path))
+
+
+def _schema_ok(doc: YamlDocument, schema_name: str, problems: Problems) -> bool:
+    ok = True
+    errors = sorted(validator(schema_name).iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path)))
+    for error in errors:
+        if error.validator in ("allOf", "if", "then") and error.context:
+            continue
+        path, at_key, message = plain_message(error)
+        line, col = doc.mark(path, key=at_key)
+        problems.error(doc.path, line, col, message, "schema")
+        ok = False
+    return ok
+
+
+def _build_source(sid: EntityId, d: dict[str, Any], r: _Reader) -> Source:
+    published = None if d["published"] == "unknown" else r.date(d["published"], "published")
+    left_out = tuple(LeftOut(x["quote"], x.get("prefix"), x.get("suffix"), x["reason"], r.loc("left_out", i, "quote"))
+                     for i, x in enumerate(d.get("left_out", [])))
+    return Source(sid, d["file"], d["title"], d.get("title_from"), d["publisher"], d["url"], published,
+                  d.get("published_note"), d["sha256"], left_out, r.loc())
+
+
+def _build_actor(aid: EntityId, d: dict[str, Any], r: _Reader) -> Actor:
+    r.ref("actor", d.get("affiliation"), "affiliation")
+    r.refs_in("annotation", d, "cite")
+    return Actor(aid, d["name"], d["kind"], d.get("role"), d.get("affiliation"),
+                 tuple(d.get("aliases", [])), tuple(d.get("cite", [])), r.loc())
+
+
+def _build_issue(iid: EntityId, d: dict[str, Any], r: _Reader) -> Issue:
+    r.ref("issue", d.get("parent"), "parent")
+    r.refs_in("issue", d, "related")
+    status = []
+    for i, s in enumerate(d["status"]):
+        as_of = r.date(s["as_of"], "status", i, "as_of")
+        r.refs_in("annotation", s, "cite", "status", i)
+        if as_of is not None:
+            status.append(StatusEntry(as_of, s["status"], s["text"], tuple(s["cite"]), r.loc("status", i)))
+    questions = tuple(r.statement(q, "open_questions", i) for i, q in enumerate(d.get("open_questions", [])))
+    return Issue(iid, d["title"], d.get("parent"), tuple(d.get("related", [])),
+                 r.statement(d["summary"], "summary"), tuple(sorted(status, key=lambda s: s.as_of.sort_key)),
+                 questions, r.loc())
+
+
+def _build_event(eid: EntityId, d: dict[str, Any], r: _Reader) -> Event | None:
+    r.refs_in("actor", d, "actors")
+    r.refs_in("issue", d, "issues")
+    date = r.date(d["date"], "date")
+    if date is None:
+        return None
+    return Event(eid, d["title"], date, d["status"], d.get("place"), tuple(d.get("actors", [])),
+                 tuple(d.get("issues", [])), r.statement(d["summary"], "summary"), r.loc())
+
+
+def _build_claim(cid: EntityId, d: dict[str, Any], r: _Reader) -> Claim:
+    return Claim(cid, d["title"], d["question"], r.loc())
+
+
+def _build_annotations(sid: EntityId, d: dict[str, Any], r: _Reader) -> list[Annotation]:
+    out = []
+    if d["source"] != sid:
+        loc = r.loc("source")
+        r.problems.error(loc.path, loc.line, loc.col, f"source is '{d['source']}' but this file annotates "
+                         f"'{sid}' (its file name); make them the same", "annotations-source-mismatch")
+    for i, a in enumerate(d["annotations"]):
+        fig = a.get("figure")
+        r.ref("actor", a.get("speaker"), "annotations", i, "speaker")
+        r.refs_in("actor", a, "actors", "annotations", i)
+        r.refs_in("issue", a, "issues", "annotations", i)
+        r.ref("event", a.get("event"), "annotations", i, "event")
+        r.ref("claim", a.get("claim"), "annotations", i, "claim")
+        actors = tuple(dict.fromkeys(([a["speaker"]] if a.get("speaker") else []) + list(a.get("actors", []))))
+        out.append(Annotation(
+            a["id"], sid, a["kind"], a["quote"], a.get("prefix"), a.get("suffix"), a["note"],
+            a.get("speaker"), a.get("audience"), actors, tuple(a.get("issues", [])),
+            r.date(a.get("date"), "annotations", i, "date"), a.get("event"), a.get("claim"), a.get("stance"),
+            Figure(fig["value"], fig["unit"], fig["measures"]) if fig else None,
+            r.loc("annotations", i), r.loc("annotations", i, "quote")))
+    return out
+
+
+_BUILDERS: dict[str, Callable[..., Any]] = {
+    "sources": _build_source, "actors": _build_actor, "issues": _build_issue,
+    "events": _build_event, "claims": _build_claim,
+}
+
+
+def validate(loaded: LoadedContent, problems: Problems) -> Entities:
+    """Check every document and reference; returns what could be built (problems say what could not)."""
+    entities = Entities()
+    refs: list[tuple[str, str, Loc]] = []
+    for kind, docs in loaded.docs.items():
+        for eid, doc in docs.items():
+            if not _schema_ok(doc, KINDS[kind], problems):
+                continue
+            r = _Reader(doc, problems, refs)
+            if kind == "annotations":
+                for ann in _build_annotations(eid, doc.data, r):
+                    first = entities.annotations.get(ann.id)
+                    if first is not None:
+                        problems.error(ann.loc.path, ann.loc.line, ann.loc.col,
+                                       f"duplicate annotation id '{ann.id}' (first used at {first.loc.path}:"
+                                       f"{first.loc.line}); annotation ids are unique across the book",
+                                       "duplicate-id")
+                        continue
+                    entities.annotations[ann.id] = ann
+                continue
+            built = _BUILDERS[kind](eid, doc.data, r)
+            if built is not None:
+                getattr(entities, kind)[eid] = built
+    _check_sources(loaded, entities, problems)
+    _check_references(entities, refs, problems)
+    return entities
+
+
+def _check_sources(loaded: LoadedContent, entities: Entities, problems: Problems) -> None:
+    for sid, source in entities.sources.items():
+        text = loaded.texts.get(sid)
+        if text is not None and text.sha256 != source.sha256:
+            loc = Loc(source.loc.path, *loaded.docs["sources"][sid].mark(("sha256",)))
+            problems.error(loc.path, loc.line, loc.col,
+                           f"source text '{source.file}' changed since it was pinned (sha256 is now "
+                           f"{text.sha256}); review its citations, then run `bookgen pin {sid}`",
+                           "source-changed")
+    for sid, doc in loaded.docs["annotations"].items():
+        if sid not in entities.sources and sid not in loaded.docs["sources"]:
+            problems.error(doc.path, 1, 1, f"annotations for unknown source '{sid}'{suggest(sid, entities.sources)}; "
+                           "the file name must be a source id", "unknown-id")
+
+
+def _check_references(e: Entities, refs: list[tuple[str, str, Loc]], problems: Problems) -> None:
+    known: dict[str, dict[EntityId, Any]] = {"actor": e.actors, "issue": e.issues, "event": e.events,
+                                             "claim": e.claims, "annotation": e.annotations}
+    for target, value, loc in refs:
+        if value not in known[target]:
+            problems.error(loc.path, loc.line, loc.col, f"unknown {target} id '{value}'"
+                           f"{suggest(value, known[target])}", "unknown-id")
+    for issue in e.issues.values():
+        seen = {issue.id}
+        parent = issue.parent
+        while parent in e.issues:
+            if parent in seen:
+                problems.error(issue.loc.path, issue.loc.line, issue.loc.col,
+                               f"issue '{issue.id}' is its own ancestor through 'parent'; break the cycle",
+                               "parent-cycle")
+                break
+            seen.add(parent)
+            parent = e.issues[parent].parent
+    aliases: dict[str, EntityId] = {}
+    for actor in e.actors.values():
+        for name in (actor.name, *actor.aliases):
+            key = name.casefold()
+            if key in aliases and aliases[key] != actor.id:
+                problems.warning(actor.loc.path, actor.loc.line, actor.loc.col,
+                                 f"alias '{name}' is also used by actor '{aliases[key]}'; a name should "
+                                 "point to one actor", "duplicate-alias")
+            aliases.setdefault(key, actor.id)

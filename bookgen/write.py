@@ -1,0 +1,68 @@
+"""Writing the docs tree: only files whose bytes changed, and deleting only files bookgen made.
+
+A manifest (``.bookgen-manifest.json``) in the docs folder lists the files the generator wrote;
+stale files are removed only if they are in it. Unchanged files keep their timestamps, so MkDocs'
+dirty reload and ``git diff`` see only real changes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+MANIFEST = ".bookgen-manifest.json"
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    written: tuple[str, ...]
+    unchanged: int
+    deleted: tuple[str, ...]
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_tree(out: Path, files: dict[str, bytes]) -> WriteReport:
+    """Make ``out`` hold exactly ``files`` (plus anything bookgen did not create)."""
+    out.mkdir(parents=True, exist_ok=True)
+    manifest_path = out / MANIFEST
+    try:
+        previous = set(json.loads(manifest_path.read_text("utf-8")))
+    except (OSError, ValueError):
+        previous = set()
+    written: list[str] = []
+    unchanged = 0
+    for rel, data in sorted(files.items()):
+        path = out / rel
+        try:
+            if path.read_bytes() == data:
+                unchanged += 1
+                continue
+        except OSError:
+            pass
+        atomic_write(path, data)
+        written.append(rel)
+    deleted = sorted(previous - set(files))
+    for rel in deleted:
+        target = out / rel
+        if target.is_file() and not target.is_symlink():
+            target.unlink()
+            parent = target.parent
+            while parent != out and parent.is_dir() and not any(parent.iterdir()):
+                parent.rmdir()
+                parent = parent.parent
+    atomic_write(manifest_path, (json.dumps(sorted(files), indent=0) + "\n").encode())
+    return WriteReport(tuple(written), unchanged, tuple(deleted))

@@ -1,0 +1,208 @@
+"""A strict YAML reader that keeps the file position of every node.
+
+PyYAML's own loaders accept duplicate keys silently, turn ``no`` into False and ``2025-12-28`` into
+a date, and expand alias bombs. This reader walks the parser's *event stream* instead (the C parser
+when available) and builds plain Python values itself:
+
+- every scalar is a ``str`` (an empty plain scalar is ``None``); the schema decides types;
+- anchors, aliases, tags, duplicate keys, tabs, several documents, NUL bytes, invalid UTF-8 and
+  files over the size limit are problems with a line and column;
+- ``marks`` maps each node's path (a tuple of keys and indexes) to its 1-based (line, col).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from bookgen.problems import Problems
+
+try:  # the C parser is several times faster; fall back to pure Python where libyaml is missing
+    from yaml import CParser as _Parser  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml.parser import Parser as _PyParser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, _PyParser):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            _PyParser.__init__(self)
+
+
+MAX_YAML_BYTES = 1_000_000
+
+Path = tuple[Any, ...]
+
+
+@dataclass
+class YamlDocument:
+    """One content file: its value, and where each node of it was written."""
+
+    path: str
+    data: Any
+    marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def mark(self, path: Path, key: bool = False) -> tuple[int, int]:
+        """Position of the node at ``path`` (or of its key); falls back to the nearest parent."""
+        table = self.key_marks if key else self.marks
+        p = tuple(path)
+        while p:
+            if p in table:
+                return table[p]
+            if p in self.marks:
+                return self.marks[p]
+            p = p[:-1]
+        return self.marks.get((), (1, 1))
+
+
+class _Abort(Exception):
+    pass
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def decode_text(raw: bytes, path: str, problems: Problems, what: str) -> str | None:
+    """Decode UTF-8 content bytes, reporting NUL bytes and bad encodings with a position."""
+    if b"\x00" in raw:
+        line, col = _position(raw.decode("utf-8", "replace"), raw.index(b"\x00"))
+        problems.error(path, line, col, f"{what} is binary (it holds a NUL byte); "
+                       "content files must be UTF-8 text", "binary-file")
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _position(raw[: exc.start].decode("utf-8", "replace"), exc.start)
+        problems.error(path, line, col, f"{what} is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); "
+                       "save it with UTF-8 encoding", "not-utf8")
+        return None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n")
+
+
+def read_yaml(raw: bytes, path: str, problems: Problems, max_bytes: int = MAX_YAML_BYTES) -> YamlDocument | None:
+    """Parse one YAML file strictly. Returns None (and records problems) when it cannot be read."""
+    if len(raw) > max_bytes:
+        problems.error(path, 1, 1, f"file is {len(raw):,} bytes, over the {max_bytes:,}-byte limit "
+                       "for a content file; split it into smaller files", "file-too-large")
+        return None
+    text = decode_text(raw, path, problems, "YAML file")
+    if text is None:
+        return None
+    ok = True
+    for n, line in enumerate(text.split("\n"), 1):
+        col = line.find("\t")
+        if col >= 0:
+            problems.error(path, n, col + 1, "tab character; indent and separate YAML with spaces",
+                           "yaml-tab")
+            ok = False
+    if not ok:
+        return None
+    if not text.strip() or all(l.lstrip().startswith("#") or not l.strip() for l in text.split("\n")):
+        problems.error(path, 1, 1, "file is empty; expected a mapping of fields", "empty-file")
+        return None
+    doc = YamlDocument(path=path, data=None)
+    before = len(problems.errors)
+    try:
+        doc.data = _Builder(text, doc, problems).build()
+    except _Abort:
+        return None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = exc.problem or "invalid YAML"
+        problems.error(path, line, col, f"YAML syntax error: {what}", "yaml-syntax")
+        return None
+    except yaml.YAMLError as exc:  # reader errors (control characters) carry no problem_mark
+        problems.error(path, 1, 1, f"YAML error: {exc}", "yaml-syntax")
+        return None
+    return doc if len(problems.errors) == before else None
+
+
+class _Builder:
+    """Builds Python values from parser events, refusing YAML features content must not use."""
+
+    def __init__(self, text: str, doc: YamlDocument, problems: Problems) -> None:
+        self.parser = _Parser(text)
+        self.doc = doc
+        self.problems = problems
+
+    def _next(self) -> Any:
+        return self.parser.get_event()
+
+    def _fail(self, event: Any, message: str, code: str) -> None:
+        m = event.start_mark
+        self.problems.error(self.doc.path, m.line + 1, m.column + 1, message, code)
+
+    def build(self) -> Any:
+        self._next()  # StreamStart
+        event = self._next()
+        if isinstance(event, yaml.StreamEndEvent):
+            self.problems.error(self.doc.path, 1, 1, "file is empty; expected a mapping of fields",
+                                "empty-file")
+            raise _Abort()
+        value = self._node(self._next(), ())
+        self._next()  # DocumentEnd
+        event = self._next()
+        if not isinstance(event, yaml.StreamEndEvent):
+            self._fail(event, "a second YAML document ('---'); one file holds one document",
+                       "yaml-multiple-documents")
+        return value
+
+    def _check(self, event: Any) -> None:
+        if isinstance(event, yaml.AliasEvent):
+            self._fail(event, "YAML alias '*%s'; aliases are not allowed in content, write the value out"
+                       % event.anchor, "yaml-alias")
+            raise _Abort()
+        if getattr(event, "anchor", None):
+            self._fail(event, "YAML anchor '&%s'; anchors are not allowed in content" % event.anchor,
+                       "yaml-anchor")
+        tag = getattr(event, "tag", None)
+        if tag and tag not in ("!", "tag:yaml.org,2002:str", "tag:yaml.org,2002:map",
+                               "tag:yaml.org,2002:seq"):
+            self._fail(event, f"YAML tag '{tag}'; tags are not allowed in content", "yaml-tag")
+
+    def _node(self, event: Any, path: Path) -> Any:
+        self._check(event)
+        m = event.start_mark
+        self.doc.marks[path] = (m.line + 1, m.column + 1)
+        if isinstance(event, yaml.ScalarEvent):
+            if event.value == "" and event.style is None and event.implicit[0]:
+                return None
+            return event.value
+        if isinstance(event, yaml.SequenceStartEvent):
+            items = []
+            while True:
+                nxt = self._next()
+                if isinstance(nxt, yaml.SequenceEndEvent):
+                    return items
+                items.append(self._node(nxt, path + (len(items),)))
+        if isinstance(event, yaml.MappingStartEvent):
+            mapping: dict[str, Any] = {}
+            while True:
+                key_event = self._next()
+                if isinstance(key_event, yaml.MappingEndEvent):
+                    return mapping
+                self._check(key_event)
+                if not isinstance(key_event, yaml.ScalarEvent):
+                    self._fail(key_event, "a mapping key must be a plain word", "yaml-complex-key")
+                    raise _Abort()
+                key = key_event.value
+                km = key_event.start_mark
+                if key in mapping:
+                    first = self.doc.key_marks[path + (key,)]
+                    self._fail(key_event, f"duplicate key '{key}' (first written at line {first[0]}); "
+                               "remove one of them", "yaml-duplicate-key")
+                self.doc.key_marks[path + (key,)] = (km.line + 1, km.column + 1)
+                mapping[key] = self._node(self._next(), path + (key,))
+        self._fail(event, "unexpected YAML event", "yaml-syntax")
+        raise _Abort()
