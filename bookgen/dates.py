@@ -64,10 +64,17 @@ def _point(text: str) -> DatePoint:
             if not 1 <= month <= 12:
                 raise DateError(f"'{text}': month {month_s} does not exist")
             last_day = calendar.monthrange(year, month)[1]
-            return DatePoint(dt.date(year, month, 1), dt.date(year, month, last_day),
-                             "part-month" if part else "month", part, text)
-        return DatePoint(dt.date(year, 1, 1), dt.date(year, 12, 31),
-                         "part-year" if part else "year", part, text)
+            first, last = dt.date(year, month, 1), dt.date(year, month, last_day)
+            if part:  # early = days 1-10, mid = 11-20, late = 21-end: for ordering only
+                first = dt.date(year, month, {"early": 1, "mid": 11, "late": 21}[part])
+                last = dt.date(year, month, {"early": 10, "mid": 20, "late": last_day}[part])
+            return DatePoint(first, last, "part-month" if part else "month", part, text)
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        if part:  # early = Jan-Apr, mid = May-Aug, late = Sep-Dec: for ordering only
+            first = dt.date(year, {"early": 1, "mid": 5, "late": 9}[part], 1)
+            last = dt.date(year, {"early": 4, "mid": 8, "late": 12}[part],
+                           {"early": 30, "mid": 31, "late": 31}[part])
+        return DatePoint(first, last, "part-year" if part else "year", part, text)
     except ValueError as exc:
         if isinstance(exc, DateError):
             raise

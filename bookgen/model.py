@@ -80,8 +80,15 @@ class Book:
 
     @property
     def as_of(self) -> BookDate | None:
-        """The latest dated item in the content."""
-        return max(self.dates.values(), key=lambda d: d.latest_day, default=None)
+        """The latest date of something reported as said or done (planned events don't count).
+
+        Dates compare by their first possible day, so "late Dec 2025" does not outrank 28 Dec.
+        """
+        reported = [a.date for a in self.annotations.values()
+                    if a.date and not (a.event and self.events[a.event].status != "happened")]
+        reported += [s.as_of for i in self.issues.values() for s in i.status]
+        reported += [e.date for e in self.events.values() if e.status == "happened"]
+        return max(reported, key=lambda d: ((d.end or d.start).first, d.sort_key), default=None)
 
     def current_status(self, issue: EntityId) -> int | None:
         """Index of the issue's latest status entry (the last one in date order)."""
