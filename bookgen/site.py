@@ -7,6 +7,7 @@ An error at any point leaves the previous ``site/`` untouched.
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 import shutil
@@ -19,6 +20,7 @@ from bookgen.model import Book
 
 DOCS_DIR = Path("build") / "docs"
 SITE_DIR = Path("site")
+THEME_OVERRIDES = Path(__file__).resolve().parent / "theme"
 
 
 class SiteBuildError(Exception):
@@ -26,14 +28,17 @@ class SiteBuildError(Exception):
 
 
 def navigation(book: Book) -> list[Any]:
+    """The nav as MkDocs config. MkDocs treats nav titles as HTML (its theme templates do not
+    autoescape), so every title from content is HTML-escaped here."""
+    t = html.escape
     return [
         {"Home": L.HOME},
-        {"Issues": [L.ISSUES] + [{i.title: L.issue_path(i.id)} for i in book.issues.values()]},
-        {"Actors": [L.ACTORS] + [{a.name: L.actor_path(a.id)} for a in book.actors.values()]},
-        {"Timeline": [L.TIMELINE] + [{d.label: L.date_path(d)} for d in book.dates.values()]},
+        {"Issues": [L.ISSUES] + [{t(i.title): L.issue_path(i.id)} for i in book.issues.values()]},
+        {"Actors": [L.ACTORS] + [{t(a.name): L.actor_path(a.id)} for a in book.actors.values()]},
+        {"Timeline": [L.TIMELINE] + [{t(d.label): L.date_path(d)} for d in book.dates.values()]},
         {"Positions": L.POSITIONS},
-        {"Claims & figures": L.CLAIMS},
-        {"Sources": [L.SOURCES] + [{s.title: L.source_path(s.id)} for s in book.sources.values()]},
+        {"Claims &amp; figures": L.CLAIMS},
+        {"Sources": [L.SOURCES] + [{t(s.title): L.source_path(s.id)} for s in book.sources.values()]},
         {"Method": L.METHOD},
     ]
 
@@ -50,8 +55,10 @@ class _Counter(logging.Handler):
 def mkdocs_config(root: Path, docs_dir: Path, site_dir: Path, book: Book, **extra: Any) -> Any:
     from mkdocs.config import load_config
 
-    return load_config(config_file=str(root / "mkdocs.yml"), docs_dir=str(docs_dir),
-                       site_dir=str(site_dir), nav=navigation(book), strict=True, **extra)
+    config = load_config(config_file=str(root / "mkdocs.yml"), docs_dir=str(docs_dir),
+                         site_dir=str(site_dir), nav=navigation(book), strict=True, **extra)
+    config.theme.dirs.insert(0, str(THEME_OVERRIDES))  # escapes the <title> (see theme/main.html)
+    return config
 
 
 def build_site(root: Path, book: Book, docs_dir: Path, site_dir: Path) -> list[str]:

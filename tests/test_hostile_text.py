@@ -1,0 +1,198 @@
+"""Text that looks like code, typed into every text field, reaches the site (and PDF) as literal text.
+
+The mini fixture is copied, every free-text field of every entity is replaced by a tagged string
+holding all the hostile snippets below (rotated so each snippet also starts some field, where
+line-start syntax such as ``# heading`` or ``--8<--`` would bite), and a hostile seed is added so
+quotes carry the same text. The built HTML is then read back: the visible text must be exactly what
+the editor typed, and nothing may run, load a file or change the page's structure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hostile_support import build, copy_project, dangers, scan_html
+from bookgen.problems import Problems
+from bookgen.yamlstrict import read_yaml
+
+SECRET = "DOTENV-SECRET-7f3a"  # written to .env and docs/.env; must never reach any output file
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(2)>",
+    "[x](javascript:alert(3))",
+    "<a href=\"javascript:alert(4)\">y</a>",
+    "{: onclick=\"alert(5)\" }",
+    "--8<-- \".env\"",
+    "{{ 7*7 }}",
+    "{% if true %}jinja{% endif %}",
+    "| a | b |",
+    "# Heading",
+    "&amp; &lt;b&gt; &#60;i&#62;",
+    "*em* __strong__ `code`",
+    "<!-- comment -->",
+    "</title><script>alert(6)</script>",
+]
+RLO = "abc\u202edcba"  # a right-to-left override: rendered visibly as [U+202E]
+RLO_SHOWN = "abc[U+202E]dcba"
+
+# free-text fields per content kind, as paths into the YAML value ("*" = every list item)
+TEXT_FIELDS: dict[str, list[tuple[Any, ...]]] = {
+    "actors": [("name",), ("role",), ("aliases", "*")],
+    "issues": [("title",), ("summary", "text"), ("status", "*", "text"), ("open_questions", "*", "text")],
+    "annotations": [("annotations", "*", "note"), ("annotations", "*", "stance"),
+                    ("annotations", "*", "figure", "unit"), ("annotations", "*", "figure", "measures")],
+    "claims": [("title",), ("question",)],
+    "events": [("title",), ("place",), ("summary", "text")],
+    "sources": [("title",), ("title_from",), ("publisher",), ("url",), ("published_note",),
+                ("left_out", "*", "reason")],
+}
+
+
+def hostile_value(n: int, rotation: int) -> str:
+    """Field number ``n``'s text: a unique tag plus every hostile snippet, rotated."""
+    k = (n + rotation) % len(HOSTILE)
+    parts = HOSTILE[k:] + HOSTILE[:k]
+    return " ".join(parts) + f" F{n:02d}"
+
+
+def _set(value: Any, path: tuple[Any, ...], make: Any) -> None:
+    head, rest = path[0], path[1:]
+    targets = range(len(value)) if head == "*" and isinstance(value, list) else [head]
+    for key in targets:
+        if isinstance(value, dict) and key not in value:
+            continue
+        if not rest:
+            value[key] = make()
+        else:
+            _set(value[key], rest, make)
+
+
+def hostile_project(dest: Path, rotation: int) -> tuple[Path, list[str]]:
+    """The mini project with hostile text in every text field; returns the root and the typed values."""
+    root = copy_project(dest)
+    typed: list[str] = []
+
+    def make() -> str:
+        typed.append(hostile_value(len(typed), rotation))
+        return typed[-1]
+
+    for kind, fields in TEXT_FIELDS.items():
+        for f in sorted((root / "content" / kind).glob("*.yaml")):
+            doc = read_yaml(f.read_bytes(), str(f), Problems())
+            assert doc is not None
+            for path in fields:
+                _set(doc.data, path, make)
+            f.write_text(json.dumps(doc.data, indent=1, ensure_ascii=True) + "\n", "utf-8")
+    claim = root / "content" / "claims" / "plan-share.yaml"
+    data = json.loads(claim.read_text("utf-8"))
+    typed.append(RLO_SHOWN + " " + data["question"])
+    data["question"] = RLO + " " + data["question"]
+    claim.write_text(json.dumps(data, indent=1) + "\n", "utf-8")
+
+    # a hostile seed, so that quotes (and the source page) carry the same text
+    lines = ["Hostile report"] + [f"The editor typed {h} in paragraph {i}." for i, h in enumerate(HOSTILE)]
+    seed = ("\n".join(lines) + "\n").encode("utf-8")
+    (root / "seeds" / "hostile.txt").write_bytes(seed)
+    (root / "content" / "sources" / "hostile.yaml").write_text(json.dumps({
+        "file": "seeds/hostile.txt", "title": "Hostile seed", "publisher": "unknown", "url": "unknown",
+        "published": "2025-12-28", "sha256": hashlib.sha256(seed).hexdigest()}) + "\n", "utf-8")
+    anns = [{"id": f"h-{i}", "kind": "statement", "quote": line, "note": f"Quote {i}.",
+             "speaker": "alpha", "issues": ["peace-plan"], "date": "2025-12-28"}
+            for i, line in enumerate(lines[1:])]
+    (root / "content" / "annotations" / "hostile.yaml").write_text(
+        json.dumps({"source": "hostile", "annotations": anns}, indent=1) + "\n", "utf-8")
+    typed += lines[1:]
+
+    (root / ".env").write_text(f"TOKEN={SECRET}\n", "utf-8")
+    (root / "seeds" / ".env").write_text(f"TOKEN={SECRET}\n", "utf-8")
+    return root, typed
+
+
+def built_pages(root: Path) -> dict[str, str]:
+    return {p.relative_to(root / "site").as_posix(): p.read_text("utf-8")
+            for p in sorted((root / "site").rglob("*.html"))}
+
+
+@pytest.fixture(scope="module", params=[0, 5, 9], ids=lambda r: f"rotation{r}")
+def hostile_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    root, typed = hostile_project(tmp_path_factory.mktemp("hostile") / "book", request.param)
+    code, out = build(root)
+    assert code == 0, out
+    return root, typed
+
+
+def test_every_typed_value_is_visible_as_typed(hostile_site) -> None:
+    root, typed = hostile_site
+    visible = "\n".join(scan_html(html).visible for html in built_pages(root).values())
+    missing = [t for t in typed if t not in visible]
+    assert not missing, f"{len(missing)} of {len(typed)} values not shown as typed, e.g. {missing[:2]}"
+    assert "49" not in visible.replace("F49", "")  # {{ 7*7 }} was never evaluated
+    assert "\u202e" not in visible  # the override is shown as [U+202E], never applied
+
+
+def test_nothing_runs_or_loads(hostile_site) -> None:
+    root, _ = hostile_site
+    for name, html in built_pages(root).items():
+        assert not dangers(scan_html(html), "alert("), name
+
+
+def test_layout_unchanged(hostile_site) -> None:
+    root, _ = hostile_site
+    for name, html in built_pages(root).items():
+        scan = scan_html(html)
+        assert not [h for h in scan.headings if h[1].startswith("Heading")], name
+        assert "a" not in scan.cells and "b" not in scan.cells, name  # '| a | b |' made no table
+        made = {("em", "em"), ("strong", "strong"), ("code", "code"), ("a", "x"), ("a", "y")}
+        assert not made & set(scan.inline), name  # no emphasis, code or link from typed syntax
+        assert not [t for t, _ in scan.tags if t in ("img", "i", "b")], name
+
+
+def test_no_file_is_included(hostile_site) -> None:
+    root, _ = hostile_site
+    for f in sorted((root / "site").rglob("*")) + sorted((root / "build").rglob("*")):
+        if f.is_file():
+            assert SECRET.encode() not in f.read_bytes(), f
+
+
+def test_search_index_keeps_text_as_text(hostile_site) -> None:
+    """The search index holds the page text; Material shows it as HTML, so it must stay escaped."""
+    root, _ = hostile_site
+    index = json.loads((root / "site" / "search" / "search_index.json").read_text("utf-8"))
+    for doc in index["docs"]:
+        for field in ("title", "text"):
+            assert "<script" not in doc[field] and "onerror" not in doc[field].replace("onerror=alert(2)&gt;", ""), doc[field][:200]
+
+
+def _squash(text: str) -> str:
+    """Text without white space and without the soft hyphens pdftotext shows at hyphenation points."""
+    return re.sub(r"\s+", "", text.replace("\u00ad", ""))
+
+
+def test_pdf_text_is_literal(hostile_site, tmp_path: Path) -> None:
+    """The PDF shows the same literal text (skips only while bookgen.pdf cannot be imported)."""
+    pdf = pytest.importorskip("bookgen.pdf", reason="bookgen.pdf (the PDF output) is not written yet")
+    from bookgen.pipeline import check
+    from bookgen.render import render_pages
+
+    assert shutil.which("pdftotext"), "pdftotext (poppler-utils) is needed; `make test-deps` installs it"
+    root, typed = hostile_site
+    result = check(root)
+    assert result.book is not None, result.problems.render()
+    out = tmp_path / "briefing.pdf"
+    pdf.render_pdf(result.book, render_pages(result.book, root / "templates"), out)
+    text = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(out), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert SECRET not in text
+    flat = _squash(text)
+    missing = [t for t in typed if _squash(t) not in flat]
+    assert not missing, f"{len(missing)} of {len(typed)} values not printed as typed, e.g. {missing[:2]}"
+    assert "\u202e" not in text
