@@ -15,7 +15,7 @@ from pathlib import Path
 from bookgen.ids import EntityId, id_problem
 from bookgen.problems import Problems
 from bookgen.sourcetext import Block, parse_blocks
-from bookgen.yamlstrict import YamlDocument, decode_text, read_yaml
+from bookgen.yamlstrict import YamlDocument, decode_text, read_yaml, too_large
 
 # content sub-folder -> schema name
 KINDS: dict[str, str] = {
@@ -83,8 +83,11 @@ def load_content(root: Path, problems: Problems) -> LoadedContent:
             if why:
                 problems.error(shown, 1, 1, f"file name: {why}", "bad-id")
                 continue
-            if path.is_symlink():
-                problems.error(shown, 1, 1, "content files must be regular files, not symlinks", "symlink")
+            if path.is_symlink() or not path.is_file():
+                problems.error(shown, 1, 1, "content files must be regular files, not symlinks or special files",
+                               "symlink")
+                continue
+            if too_large(path.stat().st_size, shown, problems):  # before reading a huge file
                 continue
             doc = read_yaml(path.read_bytes(), shown, problems)
             if doc is not None:

@@ -34,6 +34,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 
 MAX_YAML_BYTES = 1_000_000
+MAX_DEPTH = 32  # nesting levels; content needs about five, and the builder recurses once per level
 
 Path = tuple[Any, ...]
 
@@ -89,11 +90,22 @@ def decode_text(raw: bytes, path: str, problems: Problems, what: str) -> str | N
     return text.replace("\r\n", "\n")
 
 
+def too_large(size: int, path: str, problems: Problems, max_bytes: int = MAX_YAML_BYTES) -> bool:
+    """Record (and return True) when a content file of ``size`` bytes is over the limit."""
+    if size <= max_bytes:
+        return False
+    problems.error(path, 1, 1, f"file is {size:,} bytes, over the {max_bytes:,}-byte limit "
+                   "for a content file; split it into smaller files", "file-too-large")
+    return True
+
+
 def read_yaml(raw: bytes, path: str, problems: Problems, max_bytes: int = MAX_YAML_BYTES) -> YamlDocument | None:
-    """Parse one YAML file strictly. Returns None (and records problems) when it cannot be read."""
-    if len(raw) > max_bytes:
-        problems.error(path, 1, 1, f"file is {len(raw):,} bytes, over the {max_bytes:,}-byte limit "
-                       "for a content file; split it into smaller files", "file-too-large")
+    """Parse one YAML file strictly. Returns None (and records problems) when it cannot be read.
+
+    A UTF-8 byte-order mark and CRLF line endings are accepted: the file reads exactly as it
+    would without them (positions included).
+    """
+    if too_large(len(raw), path, problems, max_bytes):
         return None
     text = decode_text(raw, path, problems, "YAML file")
     if text is None:
@@ -120,9 +132,18 @@ def read_yaml(raw: bytes, path: str, problems: Problems, max_bytes: int = MAX_YA
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or "invalid YAML"
+        if exc.context and exc.context_mark and exc.problem_mark:
+            cm = exc.context_mark
+            what += f" ({exc.context}, which starts at line {cm.line + 1}, column {cm.column + 1})"
         problems.error(path, line, col, f"YAML syntax error: {what}", "yaml-syntax")
         return None
-    except yaml.YAMLError as exc:  # reader errors (control characters) carry no problem_mark
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. a control code
+        line, col = _position(text, exc.position) if 0 <= exc.position <= len(text) else (1, 1)
+        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        problems.error(path, line, col, f"character U+{char:04X} is not allowed in YAML; remove it "
+                       f"(or write it as \\u{char:04x} inside a double-quoted string)", "yaml-bad-character")
+        return None
+    except yaml.YAMLError as exc:
         problems.error(path, 1, 1, f"YAML error: {exc}", "yaml-syntax")
         return None
     return doc if len(problems.errors) == before else None
@@ -173,6 +194,10 @@ class _Builder:
 
     def _node(self, event: Any, path: Path) -> Any:
         self._check(event)
+        if len(path) >= MAX_DEPTH:
+            self._fail(event, f"values nested more than {MAX_DEPTH} levels deep; content needs a "
+                       "few levels at most", "yaml-too-deep")
+            raise _Abort()
         m = event.start_mark
         self.doc.marks[path] = (m.line + 1, m.column + 1)
         if isinstance(event, yaml.ScalarEvent):
