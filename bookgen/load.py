@@ -118,6 +118,10 @@ def read_source_text(root: Path, source_id: EntityId, doc: YamlDocument,
         problems.error(doc.path, line, col, f"source file '{written}' resolves outside seeds/ "
                        "(a symlink?); copy the text into seeds/ instead", "source-outside-seeds")
         return None
+    if resolved.exists() and not resolved.is_file():
+        problems.error(doc.path, line, col, f"source file '{written}' is a folder or special file, "
+                       "not a text file", "source-missing")
+        return None
     if not resolved.is_file():
         problems.error(doc.path, line, col, f"source file '{written}' does not exist; check the "
                        "path or add the text under seeds/", "source-missing")
