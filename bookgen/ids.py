@@ -18,15 +18,30 @@ ID_RULE = ("ids are 1–64 characters of lower-case ASCII letters, digits and si
            "(e.g. 'security-guarantees'), and not a Windows device name such as 'con' or 'nul'")
 
 
+def shown(value: str, limit: int = 40) -> str:
+    """``value`` for a one-line message: cut to ``limit`` characters, anything but printable ASCII
+    written as ``\\uXXXX`` (so a newline, a look-alike or a bidi override cannot hide)."""
+    out = "".join(ch if " " <= ch <= "~" else f"\\u{ord(ch):04x}" for ch in value[:limit])
+    return out + ("…" if len(value) > limit else "")
+
+
+def _odd_character(value: str) -> str:
+    for ch in value:
+        if not ("a" <= ch <= "z" or "0" <= ch <= "9" or ch == "-"):
+            name = unicodedata.name(ch, "control character")
+            return f" (it holds U+{ord(ch):04X} {name})" if not " " <= ch <= "~" else f" (it holds '{ch}')"
+    return ""
+
+
 def id_problem(value: str) -> str | None:
     """Why ``value`` is not a valid id, or None if it is."""
     if not ID_PATTERN.fullmatch(value):
         nfkc = unicodedata.normalize("NFKC", value)
         if nfkc != value:
-            return f"id '{value}' holds look-alike or compatibility characters; {ID_RULE}"
-        return f"id '{value}' is not allowed; {ID_RULE}"
+            return f"id '{shown(value)}' holds look-alike or compatibility characters{_odd_character(value)}; {ID_RULE}"
+        return f"id '{shown(value)}' is not allowed{_odd_character(value)}; {ID_RULE}"
     if len(value) > ID_MAX:
-        return f"id '{value[:20]}…' is {len(value)} characters long; {ID_RULE}"
+        return f"id '{shown(value, 20)}' is {len(value)} characters long; {ID_RULE}"
     if value in WINDOWS_RESERVED:
         return f"id '{value}' is a Windows device name; {ID_RULE}"
     return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,10 +49,14 @@ class LoadedContent:
 
 
 def display_path(root: Path, path: Path) -> str:
+    """``path`` relative to ``root``, for messages: characters that would break or disguise a
+    one-line message (newlines, bidi overrides, other invisibles) are written as ``\\uXXXX``."""
     try:
-        return path.relative_to(root).as_posix()
+        shown = path.relative_to(root).as_posix()
     except ValueError:
-        return path.as_posix()
+        shown = path.as_posix()
+    return "".join(ch if ch.isprintable() and unicodedata.category(ch) != "Cf" else f"\\u{ord(ch):04x}"
+                   for ch in shown)
 
 
 def load_content(root: Path, problems: Problems) -> LoadedContent:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from jsonschema import Draft202012Validator, ValidationError
+from jsonschema import Draft202012Validator, ValidationError, validators
 
 from bookgen.ids import id_problem
 
@@ -20,9 +21,30 @@ def schema(name: str) -> dict[str, Any]:
     return json.loads(resources.files("bookgen.schemas").joinpath(f"{name}.schema.json").read_text("utf-8"))
 
 
+ID_SCHEMA_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Any:
+    """``pattern`` with whole-string semantics: Python's ``$`` also matches before a final newline,
+    so "ok\\n" would pass ``^...$``; a trailing ``$`` is read as ``\\Z``. Id fields follow the
+    full id rule of :func:`bookgen.ids.id_problem` (length, device names, look-alikes)."""
+    if not isinstance(instance, str):
+        return
+    if pattern == ID_SCHEMA_PATTERN:
+        bad = id_problem(instance) is not None
+    else:
+        anchored = pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith("\\$") else pattern
+        bad = re.search(anchored, instance) is None
+    if bad:
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Validator = validators.extend(Draft202012Validator, {"pattern": _pattern})
+
+
 @cache
 def validator(name: str) -> Draft202012Validator:
-    return Draft202012Validator(schema(name))
+    return _Validator(schema(name))
 
 
 def suggest(word: str, choices: Any) -> str:
