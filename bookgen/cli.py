@@ -40,7 +40,13 @@ def check_cmd(root: Path, fmt: str, strict: bool) -> None:
 @click.option("--strict", is_flag=True, help="Fail on content warnings too.")
 def build_cmd(root: Path, strict: bool) -> None:
     """Check content, write the Markdown docs tree and build the website into site/."""
-    sys.exit(commands.build(commands.Paths(root.resolve()), strict=strict))
+    try:
+        with commands.sigterm_as_interrupt():
+            code = commands.build(commands.Paths(root.resolve()), strict=strict)
+    except KeyboardInterrupt:
+        click.echo("interrupted: site/ holds the last complete build, nothing half-written", err=True)
+        sys.exit(130)
+    sys.exit(code)
 
 
 @main.command("serve")

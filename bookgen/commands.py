@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Iterator, TextIO
 
 from bookgen.model import Book
 from bookgen.pipeline import CheckResult, check
@@ -132,3 +134,22 @@ def _nav(book: Book) -> list:
     from bookgen.site import navigation
 
     return navigation(book)
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """Turn SIGTERM into KeyboardInterrupt while a build runs, so its clean-up (``finally``) runs
+    and no temporary or half-written output is left; the previous handler comes back afterwards."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+

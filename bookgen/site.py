@@ -7,13 +7,16 @@ An error at any point leaves the previous ``site/`` untouched.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import logging
 import os
 import shutil
+import signal
 import tempfile
+import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from bookgen import links as L
 from bookgen.model import Book
@@ -21,6 +24,7 @@ from bookgen.model import Book
 DOCS_DIR = Path("build") / "docs"
 SITE_DIR = Path("site")
 THEME_OVERRIDES = Path(__file__).resolve().parent / "theme"
+SITE_MARKER = ".bookgen-site"  # written into every site bookgen builds; see swap_in
 
 
 class SiteBuildError(Exception):
@@ -67,6 +71,7 @@ def build_site(root: Path, book: Book, docs_dir: Path, site_dir: Path) -> list[s
     from mkdocs.exceptions import MkDocsException
 
     site_dir = site_dir.resolve()
+    refuse_foreign(site_dir)
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".site-new-", dir=site_dir.parent))
     counter = _Counter()
@@ -80,6 +85,7 @@ def build_site(root: Path, book: Book, docs_dir: Path, site_dir: Path) -> list[s
         keep = [p for p in ("briefing.pdf",) if (site_dir / p).is_file() and not (tmp / p).exists()]
         for name in keep:  # the PDF is made separately; carry the previous one over
             shutil.copy2(site_dir / name, tmp / name)
+        (tmp / SITE_MARKER).write_text("made by bookgen build; the whole folder is replaced on each build\n")
         swap_in(tmp, site_dir)
     except MkDocsException as exc:
         raise SiteBuildError(f"MkDocs: {exc}") from None
@@ -90,11 +96,47 @@ def build_site(root: Path, book: Book, docs_dir: Path, site_dir: Path) -> list[s
     return counter.messages
 
 
+def _ours(target: Path) -> bool:
+    """Whether ``target`` may be replaced: absent, empty, or a site bookgen (or MkDocs) built."""
+    if not target.exists():
+        return True
+    if not target.is_dir() or target.is_symlink():
+        return False
+    if (target / SITE_MARKER).is_file() or not any(target.iterdir()):
+        return True
+    return all((target / f).is_file() for f in ("index.html", "404.html", "sitemap.xml"))
+
+
+def refuse_foreign(target: Path) -> None:
+    if not _ours(target):
+        raise SiteBuildError(f"{target} exists and was not built by bookgen; move it away or build "
+                             "elsewhere (nothing was replaced)")
+
+
 def swap_in(new: Path, target: Path) -> None:
-    """Replace ``target`` by ``new`` with two renames, so readers never see half a site."""
+    """Replace ``target`` by ``new`` with two renames, so readers never see half a site.
+
+    SIGINT and SIGTERM are held back while the renames run (and delivered right after), so an
+    interrupted build leaves either the old site or the new one, never neither. A ``target`` that
+    bookgen did not build (no marker, not a MkDocs site) is never replaced.
+    """
+    refuse_foreign(target)
     old = target.with_name(f".{target.name}-old-{os.getpid()}")
-    if target.exists():
-        os.replace(target, old)
-    os.replace(new, target)
-    if old.exists():
-        shutil.rmtree(old, ignore_errors=True)
+    with _signals_held():
+        if target.exists():
+            os.replace(target, old)
+        os.replace(new, target)
+        if old.exists():
+            shutil.rmtree(old, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    held = {signal.SIGINT, signal.SIGTERM}
+    can = hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held) if can else None
+    try:
+        yield
+    finally:
+        if previous is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)

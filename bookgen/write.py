@@ -11,7 +11,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 MANIFEST = ".bookgen-manifest.json"
 
@@ -35,14 +35,24 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+def _inside(rel: object) -> bool:
+    """A manifest entry bookgen could have written: a plain relative path, no '..', no dot-files."""
+    if not isinstance(rel, str) or not rel or "\\" in rel or "\0" in rel:
+        return False
+    parts = PurePosixPath(rel).parts
+    return not PurePosixPath(rel).is_absolute() and all(p not in ("..", ".") and not p.startswith(".")
+                                                           for p in parts)
+
+
 def write_tree(out: Path, files: dict[str, bytes]) -> WriteReport:
     """Make ``out`` hold exactly ``files`` (plus anything bookgen did not create)."""
     out.mkdir(parents=True, exist_ok=True)
     manifest_path = out / MANIFEST
     try:
-        previous = set(json.loads(manifest_path.read_text("utf-8")))
+        listed = json.loads(manifest_path.read_text("utf-8"))
     except (OSError, ValueError):
-        previous = set()
+        listed = []
+    previous = {rel for rel in listed if _inside(rel)} if isinstance(listed, list) else set()
     written: list[str] = []
     unchanged = 0
     for rel, data in sorted(files.items()):
@@ -58,7 +68,7 @@ def write_tree(out: Path, files: dict[str, bytes]) -> WriteReport:
     deleted = sorted(previous - set(files))
     for rel in deleted:
         target = out / rel
-        if target.is_file() and not target.is_symlink():
+        if target.is_file() and not target.is_symlink() and target.resolve().is_relative_to(out.resolve()):
             target.unlink()
             parent = target.parent
             while parent != out and parent.is_dir() and not any(parent.iterdir()):
