@@ -1,0 +1,359 @@
+"""The generated Markdown dialect -> Typst markup, for the printed briefing.
+
+A small renderer over markdown-it-py's syntax tree. Safety rests on one rule: every piece of text
+from a page reaches Typst as a *string literal* (``#"...";``), never as markup, so ``#read(".env")``,
+``$x$``, ``*``, ``//`` or ``= heading`` typed into content print as those characters. Only the
+structure (headings, paragraphs, lists, tables, links, footnotes, the few raw-HTML anchors the
+templates write) becomes Typst calls, written by this module. Unknown raw HTML is dropped, its inner
+text kept as text; images are never loaded (their alt text is kept).
+
+Links are resolved by the caller (:class:`Resolver`): a link to another page or anchor of the book
+becomes a clickable Typst link plus a page reference; in a footnote, a link to a source passage
+also turns the note's "¶M" into "Source N, ¶M".
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+_LABEL_CHARS = re.compile(r"[^a-z0-9_.:-]")
+_TAG = re.compile(r"^<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>$", re.S)
+_ATTR = re.compile(r'([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*"([^"]*)"')
+_ANY_TAG = re.compile(r"<[^>]*>")
+_PARA = re.compile(r"¶\s?(\d+)")
+_SAFE_SCHEMES = ("http://", "https://", "mailto:")
+MAX_LEVEL = 6
+
+
+def parser() -> MarkdownIt:
+    """markdown-it-py set up for the generated dialect (CommonMark, tables, footnotes, front matter)."""
+    return (MarkdownIt("commonmark", {"html": True}).enable("table")
+            .use(footnote_plugin).use(front_matter_plugin))
+
+
+def parse(text: str, md: MarkdownIt | None = None) -> list[Token]:
+    return (md or parser()).parse(text, {})
+
+
+# escaping ---------------------------------------------------------------------------------------------
+def string(value: str) -> str:
+    """A Typst string literal holding ``value`` exactly."""
+    out = value.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "\\r").replace("\n", "\\n")
+    return f'"{out.replace(chr(9), chr(92) + "t")}"'
+
+
+def text(value: str) -> str:
+    """Markup that prints ``value`` literally (a string expression, ended by ``;``)."""
+    return f"#{string(value)};" if value else ""
+
+
+def label_name(key: str) -> str:
+    """A Typst label name (letters, digits, ``_ . : -``) for a page path or path#anchor."""
+    key = key.lower().removesuffix(".md").replace("/", ":").replace("#", ":").replace(".md:", ":")
+    name = _LABEL_CHARS.sub("_", key)
+    return name if name[:1].isalpha() else "x" + name
+
+
+def plain_text(tokens: list[Token]) -> str:
+    """The visible text of inline tokens (for measuring table columns)."""
+    out: list[str] = []
+    for t in tokens:
+        if t.type in ("text", "code_inline"):
+            out.append(t.content)
+        elif t.children:
+            out.append(plain_text(t.children))
+    return "".join(out)
+
+
+def anchor_ids(tokens: list[Token]) -> list[str]:
+    """Every ``id`` a raw-HTML tag in these tokens defines (the page's link targets)."""
+    ids: list[str] = []
+    for t in tokens:
+        if t.type == "html_inline":
+            m = _TAG.match(t.content.strip())
+            if m and not m.group(1):
+                ids += [v for k, v in _ATTR.findall(m.group(3)) if k == "id"]
+        if t.children:
+            ids += anchor_ids(t.children)
+    return ids
+
+
+# links ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Target:
+    """Where a link goes in the PDF. ``label`` is a Typst label name; ``url`` an external address."""
+
+    label: str | None = None
+    url: str | None = None
+    page_ref: bool = True  # follow the link text with "(p. N)"
+    source: tuple[int, int] | None = None  # (source number, paragraph) of a cited passage
+    drop: bool = False  # leave the link (and a paragraph holding only it) out of print
+
+
+class Resolver(Protocol):
+    def resolve(self, page: str, href: str) -> Target | None: ...
+
+
+def page_ref(label: str) -> str:
+    """ "(p. N)", small and clickable, for a label."""
+    return f"#pageref(<{label}>)"
+
+
+# rendering --------------------------------------------------------------------------------------------
+@dataclass
+class _Frame:
+    tag: str
+    wrap: str  # Typst function to wrap the collected parts in, or "" to splice them
+    parts: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PageRenderer:
+    """Renders one page's tokens. ``shift`` is added to heading levels; ``title`` replaces the H1."""
+
+    page: str
+    resolver: Resolver
+    defined: set[str]  # labels already placed in the document (shared across pages)
+    shift: int = 0
+    title: str | None = None
+    page_label: str | None = None
+    notes: dict[str, SyntaxTreeNode] = field(default_factory=dict)
+
+    def render(self, tokens: list[Token]) -> str:
+        root = SyntaxTreeNode(tokens)
+        for node in root.children:
+            if node.type == "footnote_block":
+                for fn in node.children:
+                    self.notes[str(fn.meta.get("label", fn.meta.get("id")))] = fn
+        return self.blocks(root.children)
+
+    # blocks -------------------------------------------------------------------------------------------
+    def blocks(self, nodes: list[SyntaxTreeNode]) -> str:
+        return "\n\n".join(s for s in (self.block(n) for n in nodes) if s)
+
+    def block(self, node: SyntaxTreeNode) -> str:
+        kind = node.type
+        if kind == "paragraph":
+            return self.paragraph(node)
+        if kind == "heading":
+            return self.heading(node)
+        if kind in ("bullet_list", "ordered_list"):
+            items = ", ".join(f"[{self.blocks(item.children)}]" for item in node.children)
+            if kind == "ordered_list":
+                start = int(node.attrs.get("start", 1) or 1)
+                return f"#enum(start: {start}, {items})"
+            return f"#list({items})"
+        if kind == "table":
+            return self.table(node)
+        if kind == "blockquote":
+            return f"#quote(block: true)[{self.blocks(node.children)}]"
+        if kind in ("code_block", "fence"):
+            return f"#raw(block: true, {string(node.content.rstrip(chr(10)))})"
+        if kind == "html_block":  # drop tags, keep their text, literally
+            inner = html.unescape(_ANY_TAG.sub("", node.content)).strip()
+            return f"#par[{text(' '.join(inner.split()))}]" if inner else ""
+        if kind == "hr":
+            return "#line(length: 100%, stroke: 0.5pt + luma(160))"
+        if kind == "inline":
+            return self.inline(node.children)
+        return ""  # front_matter, footnote_block (rendered at the references), unknown
+
+    def paragraph(self, node: SyntaxTreeNode) -> str:
+        inline = node.children[0] if node.children else None
+        if inline is None:
+            return ""
+        links = [c for c in inline.children if c.type == "link"]
+        if links and all(c.type == "link" or (c.type == "text" and not c.content.strip())
+                         for c in inline.children):
+            if all((t := self.resolver.resolve(self.page, c.attrs.get("href", ""))) and t.drop for c in links):
+                return ""
+        return self.inline(inline.children)
+
+    def heading(self, node: SyntaxTreeNode) -> str:
+        level = int(node.tag[1:])
+        lifted: list[str] = []
+        inline = node.children[0].children if node.children else []
+        if level == 1 and self.title is not None:
+            body = text(self.title)
+            lifted = anchor_ids_of(inline)
+        else:
+            body = self.inline(inline, lift=lifted)
+        own = self.page_label if level == 1 else None
+        names = [label_name(f"{self.page}#{a}") for a in lifted]
+        if own is None and names:
+            own, names = names[0], names[1:]
+        level = min(level + self.shift, MAX_LEVEL)
+        extra = "" if level <= 2 else ", outlined: false"
+        before = "".join(self.marker(n) for n in names)
+        after = f" <{own}>" if own and self.claim(own) else ""
+        return f"{before}#heading(level: {level}{extra})[{body}]{after}"
+
+    def table(self, node: SyntaxTreeNode) -> str:
+        rows: list[tuple[bool, list[str], list[str]]] = []
+        for section in node.children:
+            for tr in section.children:
+                cells = [c.children[0].children if c.children else [] for c in tr.children]
+                rows.append((section.type == "thead", [self.inline(c) for c in cells],
+                             [plain_text(_tokens(c)) for c in cells]))
+        if not rows:
+            return ""
+        ncols = max(len(r[1]) for r in rows)
+        columns = column_widths([r[2] for r in rows], ncols)
+        out = [f"#table(columns: ({columns}),"]
+        head = [r for r in rows if r[0]]
+        if head:
+            out.append("table.header(" + ", ".join(f"[{c}]" for c in _pad(head[0][1], ncols)) + "),")
+        for is_head, cells, _ in rows:
+            if not is_head:
+                out.append(", ".join(f"[{c}]" for c in _pad(cells, ncols)) + ",")
+        out.append(")")
+        return "\n".join(out)
+
+    # inline -------------------------------------------------------------------------------------------
+    def inline(self, nodes: list[SyntaxTreeNode], lift: list[str] | None = None,
+               in_note: bool = False) -> str:
+        stack = [_Frame("", "")]
+        state = {"source": None}
+        for node in nodes:
+            self.inline_node(node, stack, lift, in_note, state)
+        while len(stack) > 1:
+            _close(stack)
+        if in_note and state["source"]:
+            n, m, lbl = state["source"]
+            stack[0].parts.append(text(", ") + _source_ref(n, m, lbl))
+        return "".join(stack[0].parts)
+
+    def inline_node(self, node: SyntaxTreeNode, stack: list[_Frame], lift: list[str] | None,
+                    in_note: bool, state: dict) -> None:
+        out = stack[-1].parts
+        kind = node.type
+        if kind == "text":
+            src = state["source"]
+            if in_note and src and (m := _PARA.search(node.content)) and int(m.group(1)) == src[1]:
+                out.append(text(node.content[:m.start()]) + _source_ref(*src) + text(node.content[m.end():]))
+                state["source"] = None
+            else:
+                out.append(text(node.content))
+        elif kind == "softbreak":
+            out.append(text(" "))
+        elif kind == "hardbreak":
+            out.append("#linebreak()")
+        elif kind == "code_inline":
+            out.append(f"#raw({string(node.content)})")
+        elif kind in ("em", "strong"):
+            inner = self.inline(node.children, lift, in_note)
+            out.append(f"#{'emph' if kind == 'em' else 'strong'}[{inner}]")
+        elif kind == "link":
+            out.append(self.link(node, lift, in_note, state))
+        elif kind == "image":
+            out.append(text(node.attrs.get("alt", "") or plain_text(_tokens(node.children))))
+        elif kind == "footnote_ref":
+            out.append(self.footnote(str(node.meta.get("label", ""))))
+        elif kind == "html_inline":
+            self.html_tag(node.content, stack, lift)
+
+    def link(self, node: SyntaxTreeNode, lift: list[str] | None, in_note: bool, state: dict) -> str:
+        inner = self.inline(node.children, lift, in_note)
+        target = self.resolver.resolve(self.page, str(node.attrs.get("href", "")))
+        if target is None or target.drop:
+            return inner
+        if target.url is not None:
+            return f"#link({string(target.url)})[{inner}]"
+        if target.label is None:
+            return inner
+        if in_note and target.source is not None:
+            state["source"] = (*target.source, target.label)
+            return f"#link(<{target.label}>)[{inner}]"
+        ref = f" {page_ref(target.label)}" if target.page_ref and lift is None and not in_note else ""
+        return f"#link(<{target.label}>)[{inner}]{ref}"
+
+    def footnote(self, label: str) -> str:
+        note = self.notes.get(label)
+        if note is None:
+            return text(f"[^{label}]")
+        paras = [c.children[0].children for c in note.children if c.type == "paragraph" and c.children]
+        body = "#parbreak()".join(self.inline(p, in_note=True) for p in paras)
+        return f"#footnote[{body}]"
+
+    def html_tag(self, raw: str, stack: list[_Frame], lift: list[str] | None) -> None:
+        m = _TAG.match(raw.strip())
+        if not m:
+            return
+        closing, tag, attrs = m.group(1), m.group(2).lower(), dict(_ATTR.findall(m.group(3)))
+        if closing:
+            if any(f.tag == tag for f in stack[1:]):
+                while stack[-1].tag != tag:
+                    _close(stack)
+                _close(stack)
+            return
+        if tag == "a" and "id" in attrs:
+            name = label_name(f"{self.page}#{attrs['id']}")
+            if lift is not None:
+                lift.append(attrs["id"])
+            else:
+                stack[-1].parts.append(self.marker(name))
+            stack.append(_Frame("a", "strong" if "pn" in attrs.get("class", "").split() else ""))
+        elif tag == "mark":
+            stack.append(_Frame("mark", "highlight"))
+        elif tag in ("a", "span", "em", "strong", "b", "i", "sup", "sub", "small", "abbr"):
+            stack.append(_Frame(tag, ""))  # keep the inner text, drop the tag
+
+    def claim(self, name: str) -> bool:
+        """True the first time a label is placed; a label must occur once in the document."""
+        if name in self.defined:
+            return False
+        self.defined.add(name)
+        return True
+
+    def marker(self, name: str) -> str:
+        return f"#metadata(none) <{name}>" if self.claim(name) else ""
+
+
+def anchor_ids_of(nodes: list[SyntaxTreeNode]) -> list[str]:
+    return anchor_ids(_tokens(nodes))
+
+
+def _tokens(nodes: list[SyntaxTreeNode]) -> list[Token]:
+    out: list[Token] = []
+    for n in nodes:
+        out += n.to_tokens()
+    return out
+
+
+def _close(stack: list[_Frame]) -> None:
+    frame = stack.pop()
+    inner = "".join(frame.parts)
+    stack[-1].parts.append(f"#{frame.wrap}[{inner}]" if frame.wrap and inner else inner)
+
+
+def _source_ref(number: int, para: int, label: str) -> str:
+    return f"#link(<{label}>)[{text(f'Source {number}, ¶{para}')}] {page_ref(label)}"
+
+
+def _pad(cells: list[str], n: int) -> list[str]:
+    return cells + [""] * (n - len(cells))
+
+
+def column_widths(rows: list[list[str]], ncols: int) -> str:
+    """Typst column sizes from the cells' text: short columns fit their content, long ones share."""
+    sizes: list[str] = []
+    for i in range(ncols):
+        lengths = [len(r[i]) for r in rows if i < len(r)] or [0]
+        longest = max(lengths)
+        if longest <= 14:
+            sizes.append("auto")
+            continue
+        body = lengths[1:] or lengths
+        average = sum(body) / len(body)
+        weight = max(1.0, min(8.0, (0.6 * average + 0.4 * min(longest, 200)) / 12))
+        sizes.append(f"{weight:.1f}fr")
+    return ", ".join(sizes) + ("," if ncols == 1 else "")
