@@ -12,6 +12,7 @@ when available) and builds plain Python values itself:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,7 +88,35 @@ def decode_text(raw: bytes, path: str, problems: Problems, what: str) -> str | N
         return None
     if text.startswith("\ufeff"):
         text = text[1:]
-    return text.replace("\r\n", "\n")
+    text = text.replace("\r\n", "\n")
+    check_bidi(text, path, problems)
+    return text
+
+
+# "Trojan source" characters: they reorder how text is *displayed* (in an editor, a diff, a review)
+# without changing what it is. Pages show them as [U+202E], but a reviewer may be misled first.
+BIDI_OVERRIDES = {"\u202a": "LEFT-TO-RIGHT EMBEDDING", "\u202b": "RIGHT-TO-LEFT EMBEDDING",
+                  "\u202c": "POP DIRECTIONAL FORMATTING", "\u202d": "LEFT-TO-RIGHT OVERRIDE",
+                  "\u202e": "RIGHT-TO-LEFT OVERRIDE", "\u2066": "LEFT-TO-RIGHT ISOLATE",
+                  "\u2067": "RIGHT-TO-LEFT ISOLATE", "\u2068": "FIRST STRONG ISOLATE",
+                  "\u2069": "POP DIRECTIONAL ISOLATE"}
+BIDI_MARKS = {"\u200e": "LEFT-TO-RIGHT MARK", "\u200f": "RIGHT-TO-LEFT MARK", "\u061c": "ARABIC LETTER MARK"}
+_BIDI = re.compile("[" + "".join(BIDI_OVERRIDES) + "".join(BIDI_MARKS) + "]")
+
+
+def check_bidi(text: str, path: str, problems: Problems) -> None:
+    """Report bidi controls with their position: overrides, embeddings and isolates are errors,
+    the invisible direction marks (legitimate in right-to-left text) warnings."""
+    for m in _BIDI.finditer(text):
+        ch = m.group()
+        line, col = _position(text, m.start())
+        if ch in BIDI_OVERRIDES:
+            problems.error(path, line, col, f"invisible bidi control U+{ord(ch):04X} "
+                           f"{BIDI_OVERRIDES[ch]} changes how the text around it is displayed; "
+                           "remove it", "bidi-control")
+        else:
+            problems.warning(path, line, col, f"invisible direction mark U+{ord(ch):04X} "
+                             f"{BIDI_MARKS[ch]}; keep it only in right-to-left text", "bidi-control")
 
 
 def too_large(size: int, path: str, problems: Problems, max_bytes: int = MAX_YAML_BYTES) -> bool:

@@ -41,8 +41,8 @@ HOSTILE = [
     "<!-- comment -->",
     "</title><script>alert(6)</script>",
 ]
-RLO = "abc\u202edcba"  # a right-to-left override: rendered visibly as [U+202E]
-RLO_SHOWN = "abc[U+202E]dcba"
+RLM = "abc\u200fdcba"  # a right-to-left mark (a check warning): rendered visibly as [U+200F]
+RLM_SHOWN = "abc[U+200F]dcba"
 
 # free-text fields per content kind, as paths into the YAML value ("*" = every list item)
 TEXT_FIELDS: dict[str, list[tuple[Any, ...]]] = {
@@ -94,8 +94,8 @@ def hostile_project(dest: Path, rotation: int) -> tuple[Path, list[str]]:
             f.write_text(json.dumps(doc.data, indent=1, ensure_ascii=True) + "\n", "utf-8")
     claim = root / "content" / "claims" / "plan-share.yaml"
     data = json.loads(claim.read_text("utf-8"))
-    typed.append(RLO_SHOWN + " " + data["question"])
-    data["question"] = RLO + " " + data["question"]
+    typed.append(RLM_SHOWN + " " + data["question"])
+    data["question"] = RLM + " " + data["question"]
     claim.write_text(json.dumps(data, indent=1) + "\n", "utf-8")
 
     # a hostile seed, so that quotes (and the source page) carry the same text
@@ -136,7 +136,7 @@ def test_every_typed_value_is_visible_as_typed(hostile_site) -> None:
     missing = [t for t in typed if t not in visible]
     assert not missing, f"{len(missing)} of {len(typed)} values not shown as typed, e.g. {missing[:2]}"
     assert "49" not in visible.replace("F49", "")  # {{ 7*7 }} was never evaluated
-    assert "\u202e" not in visible  # the override is shown as [U+202E], never applied
+    assert "\u200f" not in visible  # the mark is shown as [U+200F], never applied
 
 
 def test_nothing_runs_or_loads(hostile_site) -> None:
@@ -195,4 +195,39 @@ def test_pdf_text_is_literal(hostile_site, tmp_path: Path) -> None:
     flat = _squash(text)
     missing = [t for t in typed if _squash(t) not in flat]
     assert not missing, f"{len(missing)} of {len(typed)} values not printed as typed, e.g. {missing[:2]}"
-    assert "\u202e" not in text
+    assert "\u200f" not in text
+
+
+def test_bidi_overrides_are_errors_marks_warnings(tmp_path: Path) -> None:
+    """Trojan-source characters are caught at check time with their exact position, in YAML
+    (comments included) and in seeds; on pages any that remain are shown as [U+XXXX]."""
+    from hostile_support import check_output
+
+    root = copy_project(tmp_path / "book")
+    (root / "content" / "actors" / "gamma.yaml").write_text(
+        "# admin\u202e \u2066comment\nname: Gam\u202ema\nkind: person\nrole: \"\u200fRTL\"\n", "utf-8")
+    seed = root / "seeds" / "talks.txt"
+    seed.write_text(seed.read_text("utf-8").replace("Key dates", "Key\u2067 dates"), "utf-8")
+    code, out = check_output(root)
+    assert code == 1
+    lines = [ln for ln in out.splitlines() if "bidi-control" in ln]
+    assert lines == [
+        "content/actors/gamma.yaml:1:8: error: invisible bidi control U+202E RIGHT-TO-LEFT OVERRIDE "
+        "changes how the text around it is displayed; remove it [bookgen.bidi-control]",
+        "content/actors/gamma.yaml:1:10: error: invisible bidi control U+2066 LEFT-TO-RIGHT ISOLATE "
+        "changes how the text around it is displayed; remove it [bookgen.bidi-control]",
+        "content/actors/gamma.yaml:2:10: error: invisible bidi control U+202E RIGHT-TO-LEFT OVERRIDE "
+        "changes how the text around it is displayed; remove it [bookgen.bidi-control]",
+        "content/actors/gamma.yaml:4:8: warning: invisible direction mark U+200F RIGHT-TO-LEFT MARK; "
+        "keep it only in right-to-left text [bookgen.bidi-control]",
+        "seeds/talks.txt:4:4: error: invisible bidi control U+2067 RIGHT-TO-LEFT ISOLATE "
+        "changes how the text around it is displayed; remove it [bookgen.bidi-control]",
+    ]
+
+
+def test_escape_shows_every_bidi_control() -> None:
+    from bookgen.mdtext import escape
+    from bookgen.yamlstrict import BIDI_MARKS, BIDI_OVERRIDES
+
+    for ch in [*BIDI_OVERRIDES, *BIDI_MARKS]:
+        assert escape(f"a{ch}b") == f"a[U+{ord(ch):04X}]b"
