@@ -58,5 +58,83 @@ def serve_cmd(root: Path, host: str, port: int) -> None:
     sys.exit(commands.serve(commands.Paths(root.resolve()), host, port))
 
 
+# --- review and editor aids (bookgen.reviewdiff, bookgen.editor) ---
+
+@main.command("diff")
+@ROOT_OPTION
+@click.argument("rev", required=False)
+@click.option("--stat", "stat_only", is_flag=True, help="Only list added, removed and changed pages.")
+def diff_cmd(root: Path, rev: str | None, stat_only: bool) -> None:
+    """Show which pages change between REV (default: merge base with main) and the working tree."""
+    from bookgen.reviewdiff import review_diff
+
+    sys.exit(review_diff(root, rev, sys.stdout, sys.stderr, stat_only))
+
+
+@main.command("pin")
+@ROOT_OPTION
+@click.argument("source")
+def pin_cmd(root: Path, source: str) -> None:
+    """Accept SOURCE's current text after review: update its sha256 and its copy in pins/."""
+    from bookgen.editor import pin
+
+    sys.exit(pin(root.resolve(), source, sys.stdout, sys.stderr))
+
+
+@main.command("quote")
+@ROOT_OPTION
+@click.argument("source")
+@click.argument("words")
+def quote_cmd(root: Path, source: str, words: str) -> None:
+    """Find WORDS in SOURCE and print a ready-to-paste quote (with prefix/suffix if needed)."""
+    from bookgen.editor import quote
+
+    sys.exit(quote(root.resolve(), source, words, sys.stdout, sys.stderr))
+
+
+@main.group("new")
+def new_group() -> None:
+    """Create content files."""
+
+
+@new_group.command("source")
+@ROOT_OPTION
+@click.argument("file")
+@click.option("--id", "sid", help="Source id (default: from the file name).")
+def new_source_cmd(root: Path, file: str, sid: str | None) -> None:
+    """Write content/sources/<id>.yaml for FILE (under seeds/), pinned, with a title from its text."""
+    from bookgen.editor import new_source
+
+    sys.exit(new_source(root.resolve(), file, sid, sys.stdout, sys.stderr))
+
+
+@main.command("schema")
+@click.argument("kind", required=False, type=click.Choice(["source", "actor", "issue", "event", "claim",
+                                                           "annotations"]))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write every schema into this folder (e.g. schemas/).")
+def schema_cmd(kind: str | None, out_dir: Path | None) -> None:
+    """Print the JSON Schema of KIND, or write all of them with --out (for YAML-aware editors)."""
+    from bookgen.editor import export_schemas
+
+    if (kind is None) == (out_dir is None):
+        raise click.UsageError("give a KIND or --out DIR")
+    sys.exit(export_schemas(out_dir, kind, sys.stdout))
+
+
+@main.command("coverage")
+@ROOT_OPTION
+def coverage_cmd(root: Path) -> None:
+    """Per source: paragraphs cited, left out, and neither."""
+    from bookgen.editor import coverage_report
+
+    result = run_check(root.resolve())
+    if result.book is None:
+        commands.report(result)
+        sys.exit(1)
+    coverage_report(result.book, sys.stdout)
+    sys.exit(0)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -14,6 +14,7 @@ from typing import Callable
 import yaml
 
 from bookgen.anchor import Anchoring, anchor
+from bookgen.drift import report_drift
 from bookgen.entities import Entities
 from bookgen.load import LoadedContent, load_content
 from bookgen.model import Book, build_book
@@ -60,6 +61,7 @@ def check(root: Path, build: bool = True) -> CheckResult:
     result.entities = _timed(t, "validate", lambda: validate(result.loaded, problems))  # type: ignore[assignment,arg-type]
     assert result.entities is not None
     result.anchoring = _timed(t, "anchor", lambda: anchor(result.entities, result.loaded.texts, problems))  # type: ignore[assignment,arg-type,union-attr]
+    _timed(t, "drift", lambda: report_drift(result.loaded, result.entities, problems))  # type: ignore[arg-type]
     if problems.errors or not build:
         return result
     result.book = _timed(t, "model", lambda: build_book(result.entities, result.loaded.texts,  # type: ignore[assignment,arg-type,union-attr]
