@@ -165,7 +165,7 @@ def validate(loaded: LoadedContent, problems: Problems) -> Entities:
             if built is not None:
                 getattr(entities, kind)[eid] = built
     _check_sources(loaded, entities, problems)
-    _check_references(entities, refs, problems)
+    _check_references(entities, refs, problems, _declared(loaded))
     return entities
 
 
@@ -173,17 +173,28 @@ def _check_sources(loaded: LoadedContent, entities: Entities, problems: Problems
     """Annotation files must name a source; changed source texts are :mod:`bookgen.drift`'s job."""
     for sid, doc in loaded.docs["annotations"].items():
         if sid not in entities.sources and sid not in loaded.docs["sources"]:
-            problems.error(doc.path, 1, 1, f"annotations for unknown source '{sid}'{suggest(sid, entities.sources)}; "
-                           "the file name must be a source id", "unknown-id")
+            problems.error(doc.path, 1, 1, f"annotations for unknown source '{sid}' (the file name must be a source id)"
+                           f"{suggest(sid, entities.sources)}", "unknown-id")
 
 
-def _check_references(e: Entities, refs: list[tuple[str, str, Loc]], problems: Problems) -> None:
+def _declared(loaded: LoadedContent) -> dict[str, set[str]]:
+    """Ids that have a file (or an ``id:`` entry) even if it failed its own checks: a reference to
+    one is not reported again as unknown, since that file's own error says what to fix."""
+    annotations = {a["id"] for doc in loaded.docs["annotations"].values() if isinstance(doc.data, dict)
+                   for a in (doc.data.get("annotations") if isinstance(doc.data.get("annotations"), list) else [])
+                   if isinstance(a, dict) and isinstance(a.get("id"), str)}
+    return {"actor": set(loaded.docs["actors"]), "issue": set(loaded.docs["issues"]),
+            "event": set(loaded.docs["events"]), "claim": set(loaded.docs["claims"]), "annotation": annotations}
+
+
+def _check_references(e: Entities, refs: list[tuple[str, str, Loc]], problems: Problems,
+                      declared: dict[str, set[str]]) -> None:
     known: dict[str, dict[EntityId, Any]] = {"actor": e.actors, "issue": e.issues, "event": e.events,
                                              "claim": e.claims, "annotation": e.annotations}
     for target, value, loc in refs:
-        if value not in known[target]:
+        if value not in known[target] and value not in declared[target]:
             problems.error(loc.path, loc.line, loc.col, f"unknown {target} id '{value}'"
-                           f"{suggest(value, known[target])}", "unknown-id")
+                           f"{suggest(value, set(known[target]) | declared[target])}", "unknown-id")
     for issue in e.issues.values():
         seen = {issue.id}
         parent = issue.parent
