@@ -1,0 +1,97 @@
+"""``bookgen diff`` on a real two-commit git repository made in the test."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bookgen.cli import main
+from hostile_support import copy_project
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+NOTE_OLD = "Alpha and Beta met in Florida on 28 December 2025."
+NOTE_NEW = "Alpha and Beta met in Palm Beach on 28 December 2025."
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid",
+                           "-c", "commit.gpgsign=false", *args], cwd=root, check=True, capture_output=True,
+                          text=True).stdout
+
+
+def bookgen(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """main: the mini book; branch 'edit' (checked out): a new actor and a reworded note."""
+    root = copy_project(tmp_path / "book")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "one")
+    git(root, "switch", "-q", "-c", "edit")
+    (root / "content" / "actors" / "gamma.yaml").write_text("name: Gamma\nkind: person\n", "utf-8")
+    ann = root / "content" / "annotations" / "talks.yaml"
+    ann.write_text(ann.read_text("utf-8").replace(NOTE_OLD, NOTE_NEW), "utf-8")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "two")
+    return root
+
+
+def test_diff_against_merge_base_lists_pages_and_shows_changes(repo: Path) -> None:
+    base = git(repo, "rev-parse", "main").strip()
+    code, out, err = bookgen("diff", "--root", str(repo))
+    assert code == 0, err
+    head, _, body = out.partition("\n\n")
+    assert head.splitlines() == [
+        f"book pages at {base[:12]} -> working tree: 1 added, 0 removed, 6 changed",
+        "added: actors/gamma.md",
+        "changed: actors/alpha.md",
+        "changed: actors/beta.md",
+        "changed: actors/index.md",
+        "changed: dates/2025-12-28.md",
+        "changed: method.md",
+        "changed: sources/talks.md"]
+    assert "--- a/actors/alpha.md\n+++ b/actors/alpha.md\n" in body
+    assert "-- Alpha and [Beta](beta.md) met in Florida on 28 December 2025." in body
+    assert "+- Alpha and [Beta](beta.md) met in Palm Beach on 28 December 2025." in body
+    assert "--- /dev/null\n+++ b/actors/gamma.md\n@@ -0,0 +1,3 @@\n+# Gamma\n" in body
+    assert bookgen("diff", "--root", str(repo))[1] == out  # deterministic
+
+
+def test_no_change_shows_nothing(repo: Path) -> None:
+    code, out, _ = bookgen("diff", "HEAD", "--root", str(repo))
+    assert (code, out) == (0, "book pages at HEAD -> working tree: 0 added, 0 removed, 0 changed\n")
+
+
+def test_working_tree_changes_count_and_removed_pages(repo: Path) -> None:
+    (repo / "content" / "actors" / "gamma.yaml").unlink()
+    code, out, _ = bookgen("diff", "HEAD", "--root", str(repo), "--stat")
+    assert code == 0
+    assert out.splitlines() == ["book pages at HEAD -> working tree: 0 added, 1 removed, 2 changed",
+                                "removed: actors/gamma.md", "changed: actors/index.md", "changed: method.md"]
+
+
+def test_nothing_is_written_into_the_project(repo: Path) -> None:
+    bookgen("diff", "--root", str(repo))
+    assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+def test_bad_revision_is_a_usage_error(repo: Path) -> None:
+    code, out, err = bookgen("diff", "no-such-rev", "--root", str(repo))
+    assert code == 2 and out == ""
+    assert err.startswith("error: cannot read revision 'no-such-rev'")
+
+
+def test_errors_in_the_working_tree_exit_1(repo: Path) -> None:
+    (repo / "content" / "actors" / "gamma.yaml").write_text("name: Gamma\n", "utf-8")
+    code, _, err = bookgen("diff", "--root", str(repo))
+    assert code == 1 and "content error" in err
