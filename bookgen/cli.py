@@ -136,5 +136,30 @@ def coverage_cmd(root: Path) -> None:
     sys.exit(0)
 
 
+@main.command("bench")
+@click.option("--sources", "sizes", default="100,1000", show_default=True,
+              help="Comma-separated corpus sizes (number of synthetic sources).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per size instead of a table.")
+@click.option("--keep", type=click.Path(file_okay=False, path_type=Path),
+              help="Keep the corpora in this folder (e.g. bench-corpora/); default: a temp folder, removed.")
+@click.option("--seed", default=1, show_default=True, help="Seed of the synthetic corpus.")
+@click.option("--skip-mkdocs", is_flag=True, help="Do not time the MkDocs build.")
+@click.option("--skip-pdf", is_flag=True, help="Do not time the PDF.")
+def bench_cmd(sizes: str, as_json: bool, keep: Path | None, seed: int, skip_mkdocs: bool, skip_pdf: bool) -> None:
+    """Time every stage (and peak memory) on synthetic corpora of the given sizes."""
+    from bookgen.bench import BenchError, bench
+
+    try:
+        numbers = [int(s) for s in sizes.split(",") if s.strip()]
+    except ValueError:
+        raise click.UsageError(f"--sources takes whole numbers separated by commas, not '{sizes}'") from None
+    if not numbers or min(numbers) < 1:
+        raise click.UsageError("--sources needs at least one size, each 1 or more")
+    try:
+        sys.exit(bench(numbers, as_json, keep.resolve() if keep else None, seed, not skip_mkdocs, not skip_pdf))
+    except BenchError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

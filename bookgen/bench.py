@@ -1,0 +1,165 @@
+"""``bookgen bench``: build synthetic corpora (:mod:`bookgen.synth`) and time every stage.
+
+Each size runs in a fresh Python process, so its peak memory (``ru_maxrss``) is its own and no
+cache warmed by a smaller size helps a larger one. Per size it reports seconds for: ``synth``
+(writing the corpus, not part of bookgen's cost), ``load``, ``validate``, ``anchor``, ``drift``,
+``model``, ``render``, ``write``, ``mkdocs`` and ``pdf``; ``bookgen`` (the sum of bookgen's own
+stages, everything before MkDocs), ``bookgen_share`` (that sum over MkDocs' time), ``pages``,
+``pdf_pages``, ``peak_bookgen_mib`` (peak after bookgen's stages) and ``peak_mib`` (peak of the run).
+A skipped stage is ``null``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+STAGES = ("load", "validate", "anchor", "drift", "model", "render", "write", "mkdocs", "pdf")
+BOOKGEN_STAGES = ("load", "validate", "anchor", "drift", "model", "render", "write")
+PROJECT = Path(__file__).resolve().parent.parent  # holds templates/ and mkdocs.yml
+
+
+class BenchError(Exception):
+    """A benchmark run failed; the message says which size and why."""
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _pdf_page_count(path: Path) -> int | None:
+    try:
+        from pypdf import PdfReader
+    except ImportError:
+        return None
+    return len(PdfReader(str(path)).pages)
+
+
+def run_one(n: int, workdir: Path, seed: int = 1, mkdocs: bool = True, pdf: bool = True,
+            project: Path = PROJECT) -> dict[str, Any]:
+    """Write a corpus of ``n`` sources into ``workdir`` and time every stage on it, in this process."""
+    from bookgen.commands import Paths, docs_files
+    from bookgen.pipeline import check
+    from bookgen.synth import write_corpus
+    from bookgen.write import write_tree
+
+    row: dict[str, Any] = {"sources": n, "seed": seed}
+    if workdir.exists():
+        shutil.rmtree(workdir)
+    workdir.mkdir(parents=True)
+    t0 = time.perf_counter()
+    counts = write_corpus(workdir, n, seed)
+    row["synth"] = time.perf_counter() - t0
+    row["annotations"] = counts["annotations"]
+    shutil.copytree(project / "templates", workdir / "templates")
+    shutil.copy2(project / "mkdocs.yml", workdir / "mkdocs.yml")
+    paths = Paths(workdir)
+
+    result = check(workdir)
+    if result.book is None or result.problems.errors:
+        raise BenchError(f"{n} sources: the synthetic corpus failed check:\n{result.problems.render('text')}")
+    row.update({k: result.timings.get(k) for k in ("load", "validate", "anchor", "drift", "model")})
+    row["warnings"] = len(result.problems.warnings)
+    t0 = time.perf_counter()
+    files = docs_files(result.book, paths)
+    row["render"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    write_tree(paths.docs, files)
+    row["write"] = time.perf_counter() - t0
+    row["pages"] = sum(1 for p in files if p.endswith(".md"))
+    row["bookgen"] = sum(row[k] for k in BOOKGEN_STAGES)
+    row["peak_bookgen_mib"] = _peak_mib()
+
+    row["mkdocs"] = row["pdf"] = row["pdf_pages"] = row["bookgen_share"] = None
+    if mkdocs:
+        from bookgen.site import build_site
+
+        t0 = time.perf_counter()
+        build_site(workdir, result.book, paths.docs, paths.site)
+        row["mkdocs"] = time.perf_counter() - t0
+        row["bookgen_share"] = row["bookgen"] / row["mkdocs"]
+    if pdf:
+        row.update(_run_pdf(result.book, files, workdir))
+    row["peak_mib"] = _peak_mib()
+    return row
+
+
+def _run_pdf(book: Any, files: dict[str, bytes], workdir: Path) -> dict[str, Any]:
+    try:
+        from bookgen.pdf import render_pdf
+    except ImportError:
+        return {"pdf": None, "pdf_pages": None}
+    pages = {p: b.decode("utf-8") for p, b in files.items() if p.endswith(".md")}
+    out = workdir / "site-pdf" / "briefing.pdf"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    render_pdf(book, pages, out)
+    elapsed = time.perf_counter() - t0
+    return {"pdf": elapsed, "pdf_pages": _pdf_page_count(out)}
+
+
+def _child(n: int, workdir: Path, seed: int, mkdocs: bool, pdf: bool) -> dict[str, Any]:
+    """Run one size in a fresh interpreter; returns its JSON row."""
+    cmd = [sys.executable, "-m", "bookgen.bench", str(n), str(workdir), str(seed),
+           "1" if mkdocs else "0", "1" if pdf else "0"]
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if proc.returncode != 0:
+        raise BenchError(f"{n} sources: benchmark process failed:\n{proc.stderr.strip()[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _fmt(value: Any, width: int) -> str:
+    if value is None:
+        return "-".rjust(width)
+    if isinstance(value, float):
+        return f"{value:.3f}".rjust(width) if value < 100 else f"{value:.1f}".rjust(width)
+    return str(value).rjust(width)
+
+
+TABLE = ("sources", "pages", *STAGES, "bookgen", "bookgen_share", "pdf_pages", "peak_bookgen_mib", "peak_mib")
+
+
+def print_table(rows: list[dict[str, Any]], out: TextIO) -> None:
+    heads = {"bookgen_share": "share", "peak_bookgen_mib": "peak_bg_MiB", "peak_mib": "peak_MiB",
+             "pdf_pages": "pdf_pp"}
+    widths = [max(8, len(heads.get(k, k)) + 1) for k in TABLE]
+    out.write("".join(heads.get(k, k).rjust(w) for k, w in zip(TABLE, widths)) + "\n")
+    for row in rows:
+        out.write("".join(_fmt(row.get(k), w) for k, w in zip(TABLE, widths)) + "\n")
+    out.write("seconds per stage; share = bookgen's stages / MkDocs build; peak_bg = peak RSS after "
+              "bookgen's stages, peak = whole run\n")
+
+
+def bench(sizes: list[int], as_json: bool, keep: Path | None, seed: int = 1, mkdocs: bool = True,
+          pdf: bool = True, out: TextIO = sys.stdout) -> int:
+    """Run every size in its own process; print a table, or one JSON object per size."""
+    base = keep if keep is not None else Path(tempfile.mkdtemp(prefix="bookgen-bench-"))
+    rows = []
+    try:
+        for n in sizes:
+            row = _child(n, base / f"corpus-{n}", seed, mkdocs, pdf)
+            rows.append(row)
+            if as_json:
+                out.write(json.dumps(row, sort_keys=True) + "\n")
+                out.flush()
+    finally:
+        if keep is None:
+            shutil.rmtree(base, ignore_errors=True)
+    if not as_json:
+        print_table(rows, out)
+    return 0
+
+
+if __name__ == "__main__":  # one size, in a fresh process: python -m bookgen.bench N DIR SEED MKDOCS PDF
+    _n, _dir, _seed, _mk, _pdf = sys.argv[1:6]
+    _row = run_one(int(_n), Path(_dir), int(_seed), _mk == "1", _pdf == "1")
+    sys.stdout.write(json.dumps(_row, sort_keys=True) + "\n")
