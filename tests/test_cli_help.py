@@ -60,3 +60,20 @@ def test_usage_error_as_a_real_process() -> None:
                           text=True)
     assert done.returncode == 2 and done.stdout == ""
     assert "Invalid value for '--format'" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_pre_commit_hook_and_workflow_call_real_commands(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import shlex
+
+    import yaml
+
+    from hostile_support import REPO, copy_project
+
+    [hook] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    workflow = (REPO / ".github" / "workflows" / "book.yml").read_text("utf-8")
+    assert "bookgen check --strict --format github" in workflow and "actions/deploy-pages" in workflow
+    root = copy_project(tmp_path / "book")
+    args = shlex.split(hook["entry"])
+    assert args[0] == "bookgen"
+    result = CliRunner().invoke(main, [*args[1:], "--root", str(root)])
+    assert result.exit_code == 0, result.output
