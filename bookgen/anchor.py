@@ -122,12 +122,15 @@ class SourceIndex:
     def shortest_context(self, span: tuple[int, int], spans: list[tuple[int, int]]) -> tuple[str, str]:
         """The shortest (prefix, suffix) — one of them empty — that singles out ``span``."""
         text = self.source.text
-        for n in range(1, 200):
+        others = [s for s in spans if s != span]
+        for n in range(1, 200):  # checked with _fits, the very test locate() applies to prefix/suffix
             before = text[max(0, span[0] - n): span[0]]
-            if all(not text[max(0, s[0] - n): s[0]] == before for s in spans if s != span):
+            if (before.strip() and self._fits(span, before, None)
+                    and not any(self._fits(s, before, None) for s in others)):
                 return before, ""
             after = text[span[1]: span[1] + n]
-            if all(not text[s[1]: s[1] + n] == after for s in spans if s != span):
+            if (after.strip() and self._fits(span, None, after)
+                    and not any(self._fits(s, None, after) for s in others)):
                 return "", after
         return "", ""
 
@@ -152,7 +155,7 @@ def locate(index: SourceIndex, quote: str, prefix: str | None, suffix: str | Non
     if len(spans) > 1:
         where = ", ".join(f"{src.path}:{index.position(s[0])[0]}:{index.position(s[0])[1]}" for s in spans[:5])
         pre, suf = index.shortest_context(spans[0], spans)
-        fix = f"add prefix: \"{pre}\"" if pre else f"add suffix: \"{suf}\""
+        fix = f"add prefix: \"{pre}\"" if pre else f"add suffix: \"{suf}\"" if suf else "quote fewer or other words"
         problems.error(loc.path, loc.line, loc.col, f"{what} occurs {len(spans)} times in source "
                        f"'{src.id}' (at {where}); {fix} (for the first) or quote more words",
                        "quote-ambiguous")

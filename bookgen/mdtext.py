@@ -30,7 +30,9 @@ class Md(Markup):
 
 
 def _visible(ch: str) -> str:
-    return f"[U+{ord(ch):04X}]"
+    """An invisible character named as [U+XXXX]; the brackets escaped, so that no reader takes
+    the name for link text or (after a '^') an inline footnote."""
+    return f"\\[U+{ord(ch):04X}\\]"
 
 
 def escape(value: object) -> Md:
@@ -49,10 +51,11 @@ def escape(value: object) -> Md:
         else:
             out.append(ch)
     result = "".join(out)
-    result = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), result)
+    lead = result[: len(result) - len(result.lstrip(" "))]  # line-start syntax may follow spaces
+    result = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), result[len(lead):])
     if result[:1] in ("-", "+", "=", ":", "~"):
         result = {"-": "\\-", "+": "\\+", "=": "&#61;", ":": "&#58;", "~": "&#126;"}[result[0]] + result[1:]
-    return Md(result)
+    return Md(lead + result)
 
 
 def link(text: object, url: str, title: str | None = None) -> Md:

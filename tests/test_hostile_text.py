@@ -230,4 +230,4 @@ def test_escape_shows_every_bidi_control() -> None:
     from bookgen.yamlstrict import BIDI_MARKS, BIDI_OVERRIDES
 
     for ch in [*BIDI_OVERRIDES, *BIDI_MARKS]:
-        assert escape(f"a{ch}b") == f"a[U+{ord(ch):04X}]b"
+        assert escape(f"a{ch}b") == f"a\\[U+{ord(ch):04X}\\]b"
