@@ -149,7 +149,8 @@ def pin(root: Path, sid: str, out: TextIO, err: TextIO) -> int:
         return _fail(problems, err)
     unchanged = old == digest and pin_path(root, sid).is_file()
     write_atomic(pin_path(root, sid), raw_seed)
-    write_atomic(path, "\n".join(lines).encode("utf-8"))
+    if old != digest:  # leave the file untouched when only the copy was missing
+        write_atomic(path, "\n".join(lines).encode("utf-8"))
     state = "already pinned" if unchanged else f"pinned (sha256 was {old})"
     out.write(f"{sid}: {state}; sha256 {digest}; copy in {PINS_DIR}/{sid}.txt\n")
     return 0
