@@ -124,7 +124,8 @@ def serve(paths: Paths, host: str, port: int, out: TextIO = sys.stderr) -> int:
     config_file = str(paths.root / "mkdocs.yml")
     try:
         mkdocs_serve(config_file=config_file, livereload=True, dev_addr=f"{host}:{port}",
-                     docs_dir=str(paths.docs), nav=_nav(book), strict=False)
+                     docs_dir=str(paths.docs), nav=_nav(book), strict=False,
+                     hooks=[str(Path(__file__).resolve().parent / "theme" / "serve_hook.py")])
     finally:
         stop.set()
     return 0
