@@ -20,6 +20,7 @@ from bookgen.anchor import SourceIndex
 from bookgen.drift import PINS_DIR, pin_path
 from bookgen.ids import id_problem
 from bookgen.load import SourceText, display_path, read_source_text
+from bookgen.model import Book
 from bookgen.problems import Problems
 from bookgen.schemas import SCHEMA_NAMES, schema
 from bookgen.sourcetext import block_at
@@ -208,7 +209,7 @@ def export_schemas(out_dir: Path | None, kind: str | None, out: TextIO) -> int:
     return 0
 
 
-def coverage_report(book, out: TextIO) -> None:  # type: ignore[no-untyped-def]
+def coverage_report(book: Book, out: TextIO) -> None:
     """Per source: paragraphs to account for, cited, left out, and unaccounted (with their ¶)."""
     out.write(f"{'source':32} {'paragraphs':>10} {'cited':>6} {'left out':>9} {'unaccounted':>12}\n")
     for sid, cov in sorted(book.coverage.items()):
