@@ -70,7 +70,8 @@ def test_successful_build_keeps_the_pdf_and_marks_the_site(built: Path) -> None:
                                                             "utf-8")
     code, out = build(built)
     assert code == 0, out
-    assert (built / "site" / "briefing.pdf").read_bytes() == FAKE_PDF
+    # the previous PDF is carried over (or, once build makes the PDF itself, replaced by a new one)
+    assert (built / "site" / "briefing.pdf").read_bytes().startswith(b"%PDF")
     assert (built / "site" / SITE_MARKER).is_file()
     assert "Beta B." in (built / "site" / "actors" / "beta" / "index.html").read_text("utf-8")
     assert leftovers(built) == []

@@ -52,6 +52,7 @@ TEXT_FIELDS: dict[str, list[tuple[Any, ...]]] = {
     "actors": [("name",), ("role",), ("aliases", "*")],
     "issues": [("title",), ("summary", "text"), ("status", "*", "text"), ("open_questions", "*", "text")],
     "annotations": [("annotations", "*", "note"), ("annotations", "*", "stance"),
+                    ("annotations", "*", "figure", "value"),
                     ("annotations", "*", "figure", "unit"), ("annotations", "*", "figure", "measures")],
     "claims": [("title",), ("question",)],
     "events": [("title",), ("place",), ("summary", "text")],
