@@ -7,6 +7,7 @@ Messages follow ``path:line:col: severity: message [bookgen.code]``.
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Iterator, Literal
 
@@ -23,12 +24,20 @@ class Problem:
     code: str
 
     def format(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message} [bookgen.{self.code}]"
+        return (f"{printable(self.path)}:{self.line}:{self.col}: {self.severity}: "
+                f"{printable(self.message)} [bookgen.{self.code}]")
 
     def format_github(self) -> str:
         kind = "error" if self.severity == "error" else "warning"
-        text = f"{self.message} [bookgen.{self.code}]".replace("%", "%25").replace("\n", "%0A")
-        return f"::{kind} file={self.path},line={self.line},col={self.col}::{text}"
+        text = f"{printable(self.message)} [bookgen.{self.code}]".replace("%", "%25")
+        return f"::{kind} file={printable(self.path)},line={self.line},col={self.col}::{text}"
+
+
+def printable(text: str) -> str:
+    """``text`` safe for a terminal or CI log line: control and format characters (newlines,
+    terminal escape sequences, bidi overrides) quoted from content are written as ``\\uXXXX``."""
+    return "".join(f"\\u{ord(ch):04x}" if unicodedata.category(ch) in ("Cc", "Cf") else ch
+                   for ch in text)
 
 
 @dataclass
