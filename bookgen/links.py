@@ -8,6 +8,7 @@ and the PDF renderer can resolve them to page references.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from typing import Iterable
@@ -63,6 +64,12 @@ class MentionIndex:
                         if ordered else None)
 
 
+@functools.lru_cache(maxsize=None)
+def _relpath(target: str, start: str) -> str:
+    """``posixpath.relpath``, remembered: pages link to the same few thousand targets over and over."""
+    return posixpath.relpath(target, start)
+
+
 class PageLinks:
     """What a template needs to link and cite from one page; it also collects the page's footnotes."""
 
@@ -73,7 +80,7 @@ class PageLinks:
         self.notes: list[str] = []
 
     def url(self, target: str, anchor: str | None = None) -> str:
-        rel = posixpath.relpath(target, posixpath.dirname(self.path) or ".")
+        rel = _relpath(target, posixpath.dirname(self.path) or ".")
         return rel + (f"#{anchor}" if anchor else "")
 
     # entity links -------------------------------------------------------------------------------

@@ -35,22 +35,31 @@ def _visible(ch: str) -> str:
     return f"\\[U+{ord(ch):04X}\\]"
 
 
+class _CharTable(dict[int, str]):
+    """Each character's escaped form, worked out on first use (for ``str.translate``)."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if ch in BACKSLASHED:
+            out = "\\" + ch
+        elif ch in ENTITIES:
+            out = ENTITIES[ch]
+        elif ch in _BIDI or (unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") and ch != "\u00ad"):
+            out = _visible(ch)
+        else:
+            out = ch
+        self[code] = out
+        return out
+
+
+_CHARS = _CharTable()
+
+
 def escape(value: object) -> Md:
     """Escape any value's text for inline use in generated Markdown."""
     if isinstance(value, Markup):  # Md, or a template macro's output: already Markdown
         return Md(value)
-    text = _SPACE.sub(" ", str(value))
-    out: list[str] = []
-    for ch in text:
-        if ch in BACKSLASHED:
-            out.append("\\" + ch)
-        elif ch in ENTITIES:
-            out.append(ENTITIES[ch])
-        elif ch in _BIDI or (unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") and ch != "\u00ad"):
-            out.append(_visible(ch))
-        else:
-            out.append(ch)
-    result = "".join(out)
+    result = _SPACE.sub(" ", str(value)).translate(_CHARS)
     lead = result[: len(result) - len(result.lstrip(" "))]  # line-start syntax may follow spaces
     result = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), result[len(lead):])
     if result[:1] in ("-", "+", "=", ":", "~"):
