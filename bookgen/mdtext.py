@@ -9,6 +9,7 @@ entities, makes invisible control and bidi characters visible, and folds white s
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -59,7 +60,13 @@ def escape(value: object) -> Md:
     """Escape any value's text for inline use in generated Markdown."""
     if isinstance(value, Markup):  # Md, or a template macro's output: already Markdown
         return Md(value)
-    result = _SPACE.sub(" ", str(value)).translate(_CHARS)
+    return _escape_text(str(value))
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _escape_text(text: str) -> Md:
+    """:func:`escape` of plain text, remembered: names, titles and dates recur on every page."""
+    result = _SPACE.sub(" ", text).translate(_CHARS)
     lead = result[: len(result) - len(result.lstrip(" "))]  # line-start syntax may follow spaces
     result = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), result[len(lead):])
     if result[:1] in ("-", "+", "=", ":", "~"):
