@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, TextIO
 
+from bookgen.exports import export_files
 from bookgen.model import Book
+from bookgen.pdf import PDF_NAME, PdfBuildError, content_version, render_pdf
 from bookgen.pipeline import CheckResult, check
 from bookgen.render import render_pages
 from bookgen.site import DOCS_DIR, SITE_DIR, SiteBuildError, build_site, mkdocs_config
@@ -36,6 +38,11 @@ class Paths:
     def templates(self) -> Path:
         return self.root / "templates"
 
+    @property
+    def pdf(self) -> Path:
+        """Where ``build`` renders the PDF before it joins the docs tree (and so the site)."""
+        return self.root / "build" / PDF_NAME
+
 
 def report(result: CheckResult, fmt: str = "text", out: TextIO = sys.stderr) -> None:
     text = result.problems.render(fmt)
@@ -47,9 +54,14 @@ def report(result: CheckResult, fmt: str = "text", out: TextIO = sys.stderr) -> 
             out.write(f"{e} error(s), {w} warning(s)\n")
 
 
-def docs_files(book: Book, paths: Paths) -> dict[str, bytes]:
-    """Every file of the docs tree: rendered pages plus the static assets under templates/assets."""
-    files = {p: t.encode("utf-8") for p, t in render_pages(book, paths.templates).items()}
+def docs_files(book: Book, paths: Paths, pages: dict[str, str] | None = None) -> dict[str, bytes]:
+    """Every file of the docs tree: rendered pages, the exports (JSON, CSV, iCalendar), the PDF
+    briefing (the last one made) and the static assets under templates/assets."""
+    pages = render_pages(book, paths.templates) if pages is None else pages
+    files = {p: t.encode("utf-8") for p, t in pages.items()}
+    if paths.pdf.is_file():
+        files[PDF_NAME] = paths.pdf.read_bytes()
+    files.update(export_files(book))
     assets = paths.templates / ASSETS
     if assets.is_dir():
         for f in sorted(assets.rglob("*")):
@@ -58,18 +70,45 @@ def docs_files(book: Book, paths: Paths) -> dict[str, bytes]:
     return files
 
 
-def generate(book: Book, paths: Paths) -> WriteReport:
-    return write_tree(paths.docs, docs_files(book, paths))
+def generate(book: Book, paths: Paths, pages: dict[str, str] | None = None) -> WriteReport:
+    return write_tree(paths.docs, docs_files(book, paths, pages))
 
 
-def build(paths: Paths, strict: bool = False, out: TextIO = sys.stderr) -> int:
-    """check -> write docs -> MkDocs. Returns the exit code."""
+def make_pdf(book: Book, paths: Paths, pages: dict[str, str], target: Path, paper: str = "a4",
+             out: TextIO = sys.stderr) -> bool:
+    """Render the PDF briefing to ``target``; on failure say why and keep the previous PDF."""
+    try:
+        render_pdf(book, pages, target, paper, content_version(paths.root))
+    except PdfBuildError as exc:
+        kept = "previous PDF kept" if target.is_file() else "no PDF"
+        out.write(f"error: PDF not made, {kept}: {exc}\n")
+        return False
+    out.write(f"pdf: {target}\n")
+    return True
+
+
+def pdf(paths: Paths, paper: str = "a4", target: Path | None = None, out: TextIO = sys.stderr) -> int:
+    """check -> render pages -> the PDF alone (default ``site/briefing.pdf``). Returns the exit code."""
+    result = check(paths.root)
+    report(result, out=out)
+    if result.problems.errors or result.book is None:
+        out.write("nothing written: fix the errors above first\n")
+        return 1
+    pages = render_pages(result.book, paths.templates)
+    ok = make_pdf(result.book, paths, pages, target or paths.site / PDF_NAME, paper, out)
+    return 0 if ok else 1
+
+
+def build(paths: Paths, strict: bool = False, out: TextIO = sys.stderr, paper: str = "a4") -> int:
+    """check -> PDF -> write docs (with the PDF) -> MkDocs. Returns the exit code."""
     result = check(paths.root)
     report(result, out=out)
     if result.problems.errors or (strict and result.problems.warnings) or result.book is None:
         out.write("nothing written: fix the errors above first\n")
         return 1
-    written = generate(result.book, paths)
+    pages = render_pages(result.book, paths.templates)
+    pdf_ok = make_pdf(result.book, paths, pages, paths.pdf, paper, out)
+    written = generate(result.book, paths, pages)
     out.write(f"docs: {len(written.written)} page(s) written, {written.unchanged} unchanged, "
               f"{len(written.deleted)} removed in {paths.docs}\n")
     try:
@@ -78,7 +117,7 @@ def build(paths: Paths, strict: bool = False, out: TextIO = sys.stderr) -> int:
         out.write(f"error: site not built, previous site kept: {exc}\n")
         return 1
     out.write(f"site: {paths.site}/index.html\n")
-    return 0
+    return 0 if pdf_ok else 1
 
 
 def regenerate(paths: Paths, out: TextIO = sys.stderr) -> Book | None:

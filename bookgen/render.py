@@ -18,6 +18,7 @@ import re
 import jinja2
 
 from bookgen import links as L
+from bookgen import views as V
 from bookgen.mdtext import Md, escape
 from bookgen.model import Book
 from bookgen.sourcepage import source_sections
@@ -51,18 +52,27 @@ def environment(templates: Path) -> jinja2.Environment:
 def page_specs(book: Book) -> list[PageSpec]:
     """Every page of the book, in a fixed order."""
     specs = [
-        PageSpec(L.HOME, "home.md.j2", {}),
+        PageSpec(L.HOME, "home.md.j2", {"changes": V.recent_changes(book)}),
         PageSpec(L.ISSUES, "issues.md.j2", {}),
         PageSpec(L.ACTORS, "actors.md.j2", {}),
-        PageSpec(L.TIMELINE, "timeline.md.j2", {}),
+        PageSpec(L.TIMELINE, "timeline.md.j2", {
+            "items": V.timeline(book),
+            "issue_filters": [(L.issue_path(i), x.title) for i, x in book.issues.items() if V.timeline(book, issue=i)],
+            "actor_filters": [(L.actor_path(a), x.name) for a, x in book.actors.items() if V.timeline(book, actor=a)]}),
         PageSpec(L.SOURCES, "sources.md.j2", {}),
         PageSpec(L.CLAIMS, "claims.md.j2", {}),
-        PageSpec(L.POSITIONS, "positions.md.j2", {}),
+        PageSpec(L.POSITIONS, "positions.md.j2", {"matrix": V.positions_matrix(book)}),
         PageSpec(L.METHOD, "method.md.j2", {}),
     ]
-    specs += [PageSpec(L.issue_path(i), "issue.md.j2", {"issue": x}) for i, x in book.issues.items()]
-    specs += [PageSpec(L.actor_path(a), "actor.md.j2", {"actor": x}) for a, x in book.actors.items()]
-    specs += [PageSpec(L.date_path(d), "date.md.j2", {"date": d}) for d in book.dates.values()]
+    specs += [PageSpec(L.issue_path(i), "issue.md.j2",
+                       {"issue": x, "items": V.timeline(book, issue=i), "tags": V.issue_tags(book, x)})
+              for i, x in book.issues.items()]
+    specs += [PageSpec(L.actor_path(a), "actor.md.j2",
+                       {"actor": x, "items": V.timeline(book, actor=a), "tags": V.actor_tags(book, x)})
+              for a, x in book.actors.items()]
+    specs += [PageSpec(L.date_path(d), "date.md.j2",
+                       {"date": d, "tags": V.event_tags(book, book.events_by_date.get(d.slug, ()))})
+              for d in book.dates.values()]
     specs += [PageSpec(L.source_path(s), "source.md.j2",
                        {"source": x, "text": book.texts[s], "sections": source_sections(book, s)})
               for s, x in book.sources.items() if s in book.texts]

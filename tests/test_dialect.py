@@ -18,6 +18,7 @@ import markdown
 import pytest
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
 
 from conftest import MINI, REPO_ROOT
 from regenerate_golden import GoldenError, render_docs
@@ -119,7 +120,11 @@ class _Outliner(HTMLParser):
 
 
 def python_markdown(text: str) -> Outline:
-    """The website's reader: the extensions MkDocs loads for mkdocs.yml (see test below)."""
+    """The website's reader: the extensions MkDocs loads for mkdocs.yml (see test below). MkDocs
+    takes the YAML front matter (tags, search boost) off the page first, as this does."""
+    from mkdocs.utils.meta import get_data
+
+    text, _ = get_data(text)
     html = markdown.Markdown(extensions=["toc", "tables", "fenced_code", "footnotes"],
                              extension_configs={"toc": {"permalink": True}}).convert(text)
     labels = {f"fn:{m}": m for m in re.findall(r'id="fn:([^"]+)"', html)}
@@ -129,8 +134,8 @@ def python_markdown(text: str) -> Outline:
 
 
 def markdown_it(text: str) -> Outline:
-    """The PDF's reader."""
-    md = MarkdownIt("commonmark").enable("table").use(footnote_plugin)
+    """The PDF's reader (with the front matter plugin, as bookgen.typst_markup sets it up)."""
+    md = MarkdownIt("commonmark").enable("table").use(footnote_plugin).use(front_matter_plugin)
     env: dict = {}
     html = md.render(text, env)
     listed = env.get("footnotes", {}).get("list", {})

@@ -1,0 +1,206 @@
+"""Machine-readable exports of the resolved book, written into the docs tree so the site links them.
+
+* ``briefing.json`` — every entity, resolved (quotes located in their sources), with its JSON
+  Schema ``briefing.schema.json``; the schema is derived from the entity dataclasses, so the two
+  cannot drift apart.
+* ``claims.csv`` — one row per source's report of a claim, for side-by-side comparison.
+* ``timeline.ics`` — the events as all-day iCalendar entries (``icalendar`` library).
+
+Every byte is derived from content: keys and rows are sorted, and the iCalendar DTSTAMP is the
+book's "as of" date, never the clock. Same book, same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+import json
+from typing import Any
+
+from bookgen.dates import BookDate
+from bookgen.entities import Actor, Annotation, Claim, Event, Figure, Issue, LeftOut, Source, StatusEntry, Statement
+from bookgen.model import Book
+
+JSON = "briefing.json"
+SCHEMA = "briefing.schema.json"
+CSV = "claims.csv"
+ICS = "timeline.ics"
+FILES = (JSON, SCHEMA, CSV, ICS)
+
+_SKIP = {"loc", "quote_loc"}  # where an editor typed it: not part of the book
+_EPOCH = dt.date(1970, 1, 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON
+
+
+def date_json(d: BookDate | None) -> dict[str, Any] | None:
+    """A date with its honest precision: the text as written, a label and the day range it covers."""
+    if d is None:
+        return None
+    return {"text": d.text, "label": d.label, "precision": d.precision,
+            "first_day": d.start.first.isoformat(), "last_day": d.latest_day.isoformat()}
+
+
+def plain(value: Any) -> Any:
+    """Any content value as JSON-ready data (dataclasses become objects without their locations)."""
+    if isinstance(value, BookDate):
+        return date_json(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name not in _SKIP}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    return value
+
+
+def briefing(book: Book) -> dict[str, Any]:
+    anns = []
+    for a in book.annotations.values():
+        item = plain(a)
+        anchor = book.anchors[a.id]
+        item["found"] = {"paragraph": anchor.block, "start": anchor.start, "end": anchor.end,
+                         "exact": anchor.exact, "text": book.texts[a.source].text[anchor.start: anchor.end]}
+        anns.append(item)
+    return {
+        "$schema": SCHEMA,
+        "title": book.title,
+        "as_of": date_json(book.as_of),
+        "sources": [plain(s) for s in book.sources.values()],
+        "actors": [plain(a) for a in book.actors.values()],
+        "issues": [plain(i) for i in book.issues.values()],
+        "events": [plain(e) for e in book.events.values()],
+        "claims": [plain(c) for c in book.claims.values()],
+        "annotations": anns,
+        "dates": [date_json(d) for d in book.dates.values()],
+    }
+
+
+def _dumps(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+# The JSON Schema, derived from the dataclasses' annotations (strings, under postponed evaluation).
+_TYPES: dict[str, Any] = {
+    "str": {"type": "string"},
+    "EntityId": {"type": "string"},
+    "int": {"type": "integer"},
+    "bool": {"type": "boolean"},
+    "str | None": {"type": ["string", "null"]},
+    "EntityId | None": {"type": ["string", "null"]},
+    "BookDate": {"$ref": "#/$defs/date"},
+    "BookDate | None": {"anyOf": [{"$ref": "#/$defs/date"}, {"type": "null"}]},
+    "tuple[str, ...]": {"type": "array", "items": {"type": "string"}},
+    "tuple[EntityId, ...]": {"type": "array", "items": {"type": "string"}},
+    "Statement": {"$ref": "#/$defs/Statement"},
+    "tuple[Statement, ...]": {"type": "array", "items": {"$ref": "#/$defs/Statement"}},
+    "tuple[StatusEntry, ...]": {"type": "array", "items": {"$ref": "#/$defs/StatusEntry"}},
+    "tuple[LeftOut, ...]": {"type": "array", "items": {"$ref": "#/$defs/LeftOut"}},
+    "Figure | None": {"anyOf": [{"$ref": "#/$defs/Figure"}, {"type": "null"}]},
+}
+_ENTITIES = (Source, Actor, Issue, Event, Claim, Annotation, Statement, StatusEntry, LeftOut, Figure)
+
+
+def _object(cls: type) -> dict[str, Any]:
+    props = {f.name: _TYPES[str(f.type)] for f in dataclasses.fields(cls) if f.name not in _SKIP}
+    return {"type": "object", "required": sorted(props), "additionalProperties": False, "properties": props}
+
+
+def schema() -> dict[str, Any]:
+    defs = {cls.__name__: _object(cls) for cls in _ENTITIES}
+    defs["Annotation"]["properties"]["found"] = {
+        "type": "object", "additionalProperties": False,
+        "required": ["paragraph", "start", "end", "exact", "text"],
+        "properties": {"paragraph": {"type": "integer"}, "start": {"type": "integer"},
+                       "end": {"type": "integer"}, "exact": {"type": "boolean"}, "text": {"type": "string"}},
+        "description": "Where the quote was found in the source text (character offsets, paragraph ¶).",
+    }
+    defs["Annotation"]["required"] = sorted([*defs["Annotation"]["required"], "found"])
+    day = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+    defs["date"] = {
+        "type": "object", "additionalProperties": False,
+        "required": ["text", "label", "precision", "first_day", "last_day"],
+        "properties": {"text": {"type": "string"}, "label": {"type": "string"},
+                       "precision": {"enum": ["day", "month", "year", "part-month", "part-year", "interval"]},
+                       "first_day": day, "last_day": day},
+        "description": "A date as precise as the sources give it; first_day..last_day is the range it covers.",
+    }
+    arrays = {k: {"type": "array", "items": {"$ref": f"#/$defs/{cls.__name__}"}}
+              for k, cls in (("sources", Source), ("actors", Actor), ("issues", Issue), ("events", Event),
+                             ("claims", Claim), ("annotations", Annotation))}
+    props: dict[str, Any] = {"$schema": {"type": "string"}, "title": {"type": "string"},
+                             "as_of": {"anyOf": [{"$ref": "#/$defs/date"}, {"type": "null"}]},
+                             "dates": {"type": "array", "items": {"$ref": "#/$defs/date"}}, **arrays}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA,
+            "title": "bookgen briefing book", "type": "object", "additionalProperties": False,
+            "required": sorted(props), "properties": props, "$defs": dict(sorted(defs.items()))}
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV
+
+CSV_COLUMNS = ("claim", "claim_title", "question", "source", "source_title", "publisher", "published",
+               "speaker", "date", "figure_value", "figure_unit", "figure_measures", "note", "quote",
+               "paragraph", "annotation")
+
+
+def claims_csv(book: Book) -> bytes:
+    out = io.StringIO(newline="")
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerow(CSV_COLUMNS)
+    for claim in book.claims.values():
+        for a in book.by_claim.get(claim.id, ()):
+            src = book.sources[a.source]
+            anchor = book.anchors[a.id]
+            fig = a.figure
+            w.writerow([claim.id, claim.title, claim.question, src.id, src.title, src.publisher,
+                        src.published.text if src.published else "", a.speaker or "",
+                        a.date.text if a.date else "", fig.value if fig else "", fig.unit if fig else "",
+                        fig.measures if fig else "", a.note,
+                        book.texts[a.source].text[anchor.start: anchor.end], anchor.block, a.id])
+    return out.getvalue().encode("utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# iCalendar
+
+_ICS_STATUS = {"happened": "CONFIRMED", "planned": "TENTATIVE", "proposed": "TENTATIVE"}
+
+
+def timeline_ics(book: Book) -> bytes:
+    import icalendar
+
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//bookgen//briefing timeline//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", book.title)
+    as_of = book.as_of.latest_day if book.as_of else _EPOCH
+    stamp = dt.datetime(as_of.year, as_of.month, as_of.day, tzinfo=dt.timezone.utc)
+    for e in book.events.values():
+        ev = icalendar.Event()
+        ev.add("uid", f"{e.id}@bookgen")
+        ev.add("dtstamp", stamp)
+        ev.add("summary", e.title)
+        ev.add("dtstart", e.date.start.first)
+        ev.add("dtend", e.date.latest_day + dt.timedelta(days=1))
+        precision = "" if e.date.precision == "day" else (
+            f" The sources give this date only as \"{e.date.label}\" ({e.date.precision_label}); "
+            "the calendar entry spans that whole range.")
+        ev.add("description", f"{e.summary.text}{precision} Status: {e.status}.")
+        ev.add("status", _ICS_STATUS[e.status])
+        if e.place:
+            ev.add("location", e.place)
+        if e.issues:
+            ev.add("categories", [book.issues[i].title for i in e.issues])
+        cal.add_component(ev)
+    return cal.to_ical()
+
+
+def export_files(book: Book) -> dict[str, bytes]:
+    """The export files, docs-relative path -> bytes."""
+    return {JSON: _dumps(briefing(book)), SCHEMA: _dumps(schema()), CSV: claims_csv(book),
+            ICS: timeline_ics(book)}

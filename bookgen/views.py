@@ -1,0 +1,113 @@
+"""Per-page computations for the reader's website, so templates only lay out what they are given.
+
+* :func:`recent_changes` — the latest issue-status entries, newest first, with the status before.
+* :func:`positions_matrix` — actors x issues, each cell the positions an actor stated on an issue.
+* :func:`timeline` — dated items (events, status entries, positions), optionally for one issue or
+  one actor: the no-JavaScript filter of the timeline.
+* :func:`page_tags` — Material tags for a page (entity ids: safe text, see below).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bookgen.dates import BookDate
+from bookgen.entities import Actor, Annotation, Event, Issue, StatusEntry
+from bookgen.ids import EntityId
+from bookgen.model import _UNDATED, Book
+
+
+@dataclass(frozen=True)
+class Change:
+    issue: Issue
+    entry: StatusEntry
+    before: str | None  # the status in the entry before, if any
+
+
+def recent_changes(book: Book, n: int = 6) -> list[Change]:
+    """The ``n`` latest status entries across issues, newest first (by date, then issue id)."""
+    changes = []
+    for issue in book.issues.values():
+        for i, entry in enumerate(issue.status):
+            changes.append(Change(issue, entry, issue.status[i - 1].status if i else None))
+    changes.sort(key=lambda c: (c.entry.as_of.sort_key, c.issue.id), reverse=True)
+    return changes[:n]
+
+
+@dataclass(frozen=True)
+class Matrix:
+    actors: list[Actor]
+    issues: list[Issue]
+    cells: dict[tuple[EntityId, EntityId], list[Annotation]]
+
+    def cell(self, actor: EntityId, issue: EntityId) -> list[Annotation]:
+        return self.cells.get((actor, issue), [])
+
+
+def positions_matrix(book: Book) -> Matrix:
+    """Positions stated by each actor on each issue; only actors and issues with a position."""
+    cells: dict[tuple[EntityId, EntityId], list[Annotation]] = {}
+    for a in book.annotations.values():
+        if a.kind != "position" or a.speaker is None:
+            continue
+        for issue in a.issues:
+            cells.setdefault((a.speaker, issue), []).append(a)
+    for items in cells.values():
+        items.sort(key=lambda a: (a.date.sort_key if a.date else _UNDATED, a.id))
+    actors = [x for x in book.actors.values() if any(k[0] == x.id for k in cells)]
+    issues = [x for x in book.issues.values() if any(k[1] == x.id for k in cells)]
+    return Matrix(actors, issues, cells)
+
+
+@dataclass(frozen=True)
+class Item:
+    date: BookDate
+    kind: str  # event | status | position
+    ref: Any  # Event | (Issue, StatusEntry) | Annotation
+
+
+def timeline(book: Book, issue: EntityId | None = None, actor: EntityId | None = None) -> list[Item]:
+    """Events, status entries and dated positions in time order, filtered to one issue or actor."""
+    items: list[Item] = []
+    for e in book.events.values():
+        if (issue is None or issue in e.issues) and (actor is None or actor in e.actors):
+            items.append(Item(e.date, "event", e))
+    if actor is None:
+        for i in book.issues.values():
+            if issue is None or i.id == issue:
+                items += [Item(s.as_of, "status", (i, s)) for s in i.status]
+    for a in book.annotations.values():
+        if a.kind == "position" and a.date and (issue is None or issue in a.issues) \
+                and (actor is None or a.speaker == actor):
+            items.append(Item(a.date, "position", a))
+    order = {"event": 0, "status": 1, "position": 2}
+    items.sort(key=lambda x: (x.date.sort_key, order[x.kind], _ident(x)))
+    return items
+
+
+def _ident(item: Item) -> str:
+    if item.kind == "status":
+        return item.ref[0].id
+    return item.ref.id
+
+
+def page_tags(issues: list[EntityId] | tuple[EntityId, ...] = (),
+              actors: list[EntityId] | tuple[EntityId, ...] = ()) -> list[str]:
+    """Tags for a page. They are entity ids ([a-z0-9-]), because Material writes tag names into
+    HTML and its tag listing unescaped: an id can never become markup, a title could."""
+    return sorted(set(issues)) + sorted(set(actors) - set(issues))
+
+
+def issue_tags(book: Book, issue: Issue) -> list[str]:
+    speakers = [a.speaker for a in book.by_issue.get(issue.id, ()) if a.kind == "position" and a.speaker]
+    return page_tags([issue.id], speakers)
+
+
+def actor_tags(book: Book, actor: Actor) -> list[str]:
+    issues = [i for a in book.by_actor.get(actor.id, ()) if a.speaker == actor.id for i in a.issues]
+    return page_tags(issues, [actor.id])
+
+
+def event_tags(book: Book, events: list[Event] | tuple[Event, ...]) -> list[str]:
+    return page_tags([i for e in events for i in e.issues], [a for e in events for a in e.actors])
