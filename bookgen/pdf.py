@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import posixpath
 import re
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,9 +25,8 @@ from pathlib import Path
 from bookgen import links as L
 from bookgen.ids import EntityId
 from bookgen.model import Book
-from bookgen.pdfstyle import PAPERS, cover, preamble
-from bookgen.typst_markup import PageRenderer, Target, anchor_ids, label_name, parse, parser, text
-from bookgen.write import atomic_write
+from bookgen.pdfstyle import PAPERS, cover, pageref_pass1, pageref_pass2, preamble
+from bookgen.typst_markup import PageRenderer, Target, anchor_ids, label_name, parse, parser, string, text
 
 PDF_NAME = "briefing.pdf"
 _PARAGRAPH_ANCHOR = re.compile(r"p(\d+)")
@@ -136,7 +137,41 @@ def document_date(book: Book) -> dt.date | None:
     return None
 
 
-def typst_source(book: Book, pages: dict[str, str], paper: str = "a4", version: str | None = None) -> str:
+_PAGEREF = re.compile(r"#pageref\(<([a-z0-9_.:-]+)>\)")
+_LENGTH = re.compile(r"-?\d+(?:\.\d+)?pt")
+PROBE = "bookgen-positions"
+
+
+@dataclass(frozen=True)
+class Document:
+    """The book in Typst, less the page-reference definition that differs between the passes."""
+
+    title: str
+    date: dt.date | None
+    paper: str
+    body: str
+    targets: tuple[str, ...]  # labels that page references point to
+
+    @property
+    def ref_width(self) -> str:
+        """Room for "123)" in page references (four digits for a very long book)."""
+        return "2.3em" if len(self.body) > 6_000_000 else "1.85em"
+
+    def pass1(self) -> str:
+        """Gaps for the page numbers, and a probe that reports where each target landed."""
+        names = ", ".join(string(t) for t in self.targets) + ("," if len(self.targets) == 1 else "")
+        probe = (f"#context {{ let out = (:); for l in ({names}) {{ out.insert(l, locate(label(l)).position()) }}; "
+                 f"[#metadata(out) <{PROBE}>] }}")
+        return self._source(pageref_pass1(self.ref_width)) + probe + "\n"
+
+    def pass2(self, positions: dict[str, tuple[int, str, str]]) -> str:
+        return self._source(pageref_pass2(self.ref_width, positions))
+
+    def _source(self, pageref: str) -> str:
+        return preamble(self.title, self.date, self.paper, pageref) + "\n" + self.body
+
+
+def typst_document(book: Book, pages: dict[str, str], paper: str = "a4", version: str | None = None) -> Document:
     """The whole book as one Typst document."""
     if paper not in PAPERS:
         raise PdfBuildError(f"unknown paper size '{paper}'; use one of: {', '.join(PAPERS)}")
@@ -147,8 +182,7 @@ def typst_source(book: Book, pages: dict[str, str], paper: str = "a4", version: 
     resolver = BookResolver(book, set(pages), anchors, numbers)
     defined: set[str] = set()
     as_of = book.as_of.label if book.as_of else "no dated content"
-    parts = [preamble(book.title, document_date(book), paper),
-             cover(book.title, as_of, version, len(book.sources), len(book.annotations))]
+    parts = [cover(book.title, as_of, version, len(book.sources), len(book.annotations))]
     for index, chapter in enumerate(chapters(book, pages)):
         if chapter.intro:
             r = PageRenderer(chapter.intro, resolver, defined, 0, chapter.title, label_name(chapter.intro))
@@ -161,25 +195,81 @@ def typst_source(book: Book, pages: dict[str, str], paper: str = "a4", version: 
                 title = f"Source {numbers[path]}: {book.sources[EntityId(posixpath.basename(path)[:-3])].title}"
             r = PageRenderer(path, resolver, defined, 1, title, label_name(path))
             parts.append(f"#entry[\n{r.render(tokens[path])}\n]")
-    return "\n\n".join(parts) + "\n"
+    body = "\n\n".join(parts) + "\n\n"
+    targets = tuple(sorted(set(_PAGEREF.findall(body))))
+    missing = [t for t in targets if t not in defined]
+    if missing:  # a bug in bookgen, never in content: every target is a label placed above
+        raise PdfBuildError(f"internal error: page references to missing labels {missing[:5]}")
+    return Document(book.title, document_date(book), paper, body, targets)
+
+
+def typst_source(book: Book, pages: dict[str, str], paper: str = "a4", version: str | None = None) -> str:
+    """The first-pass Typst source (for reading or debugging)."""
+    return typst_document(book, pages, paper, version).pass1()
 
 
 # compiling --------------------------------------------------------------------------------------------
-def compile_typst(source: str) -> bytes:
-    """Compile in a fresh private folder that holds only the document: Typst sees nothing else."""
-    import typst
+_CHILD = """
+import sys, typst
+mode, main, root, out = sys.argv[1:5]
+kw = dict(root=root, font_paths=[], ignore_system_fonts=True, sys_inputs={},
+          package_path=root + "/no-packages", package_cache_path=root + "/no-package-cache")
+try:
+    if mode == "query":
+        result = typst.query(main, "<%s>", field="value", one=True, **kw)
+        open(out, "w", encoding="utf-8").write(result)
+    else:
+        open(out, "wb").write(typst.compile(main, pdf_tags=True, **kw))
+except typst.TypstError as exc:
+    sys.stderr.write(str(exc))
+    sys.exit(3)
+""" % PROBE
 
+
+def _run_typst(mode: str, source: str, folder: Path) -> Path:
+    """Run Typst in a child process (its memory is returned when it ends) on ``source``.
+
+    The folder holds only the document; it is Typst's root, so Typst can read nothing else.
+    """
+    main = folder / "briefing.typ"
+    main.write_text(source, "utf-8")
+    out = folder / ("positions.json" if mode == "query" else "briefing.pdf")
+    try:
+        proc = subprocess.run([sys.executable, "-c", _CHILD, mode, str(main), str(folder), str(out)],
+                              capture_output=True, text=True, env=_child_env(), check=False)
+    except OSError as exc:
+        raise PdfBuildError(f"cannot start Typst: {exc}") from None
+    if proc.returncode != 0 or not out.is_file():
+        reason = proc.stderr.strip() or f"exit code {proc.returncode}"
+        raise PdfBuildError(f"Typst could not compile the briefing: {_first_lines(reason)}")
+    main.unlink()
+    return out
+
+
+def _child_env() -> dict[str, str]:
+    keep = ("PATH", "HOME", "LANG", "LC_ALL", "PYTHONPATH", "VIRTUAL_ENV", "SYSTEMROOT", "TMPDIR")
+    return {k: v for k, v in os.environ.items() if k in keep}
+
+
+def _positions(raw: str, targets: tuple[str, ...]) -> dict[str, tuple[int, str, str]]:
+    try:
+        data = json.loads(raw)
+        out = {k: (int(v["page"]), str(v["x"]), str(v["y"])) for k, v in data.items()}
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise PdfBuildError(f"internal error: unreadable page positions from Typst ({exc})") from None
+    bad = [k for k, (_, x, y) in out.items() if not (_LENGTH.fullmatch(x) and _LENGTH.fullmatch(y))]
+    if bad or set(out) != set(targets):
+        raise PdfBuildError("internal error: Typst reported positions that do not match the references")
+    return out
+
+
+def compile_document(doc: Document) -> bytes:
+    """Pass 1 finds where every reference target lands; pass 2 prints the numbers and the PDF."""
     with tempfile.TemporaryDirectory(prefix="bookgen-pdf-") as tmp:
-        main = Path(tmp) / "briefing.typ"
-        main.write_text(source, "utf-8")
-        try:
-            return typst.compile(str(main), root=tmp, font_paths=[], ignore_system_fonts=True,
-                                 sys_inputs={}, package_path=str(Path(tmp) / "no-packages"),
-                                 package_cache_path=str(Path(tmp) / "no-package-cache"), pdf_tags=True)
-        except typst.TypstError as exc:
-            raise PdfBuildError(f"Typst could not compile the briefing: {_first_lines(str(exc))}") from None
-        except (OSError, RuntimeError, ValueError) as exc:
-            raise PdfBuildError(f"Typst failed: {exc}") from None
+        folder = Path(tmp)
+        raw = _run_typst("query", doc.pass1(), folder).read_text("utf-8")
+        positions = _positions(raw, doc.targets)
+        return _run_typst("compile", doc.pass2(positions), folder).read_bytes()
 
 
 def _first_lines(message: str, n: int = 6) -> str:
@@ -190,9 +280,19 @@ def _first_lines(message: str, n: int = 6) -> str:
 def render_pdf(book: Book, pages: dict[str, str], out_pdf: Path, paper: str = "a4",
                version: str | None = None) -> None:
     """Make the PDF briefing from the website's Markdown pages; replace ``out_pdf`` only on success."""
-    data = compile_typst(typst_source(book, pages, paper, version))
+    data = compile_document(typst_document(book, pages, paper, version))
+    out_pdf = Path(out_pdf)
     try:
-        atomic_write(Path(out_pdf), data)
+        out_pdf.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=out_pdf.parent, prefix=".tmp-", suffix=".pdf")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.chmod(tmp, 0o644)  # a published file: readable by the web server, like the site
+            os.replace(tmp, out_pdf)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
     except OSError as exc:
         raise PdfBuildError(f"cannot write {out_pdf}: {exc}") from None
 

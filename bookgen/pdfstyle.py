@@ -65,8 +65,11 @@ _PREAMBLE = r"""
 #show table: set text(size: 8.6pt)
 #show table: set par(justify: false, leading: 0.5em)
 #show table.cell.where(y: 0): set text(weight: "bold")
-#show list: set par(justify: false)
+#set table.cell(breakable: false)
 #set list(indent: 0.4em, spacing: 0.75em)
+// Bullet points are paragraphs with a hanging bullet (see typst_markup.PageRenderer.bullet).
+#let bullet(body) = par(justify: false, hanging-indent: 1.1em)[#h(0.3em)#box(width: 0.8em)[•]#body]
+#let bullets(body) = pad(left: 1.1em, body)
 
 #show footnote.entry: set text(size: 7.8pt)
 #show footnote.entry: set par(justify: false, leading: 0.45em)
@@ -74,8 +77,11 @@ _PREAMBLE = r"""
 #show link: set text(fill: accent)
 #show highlight: set highlight(fill: rgb("#fff0a0"))
 
-// "(p. N)" after a link to another part of the book; clickable.
-#let pageref(target) = text(size: 0.8em, fill: muted)[(#ref(target, form: "page", supplement: [p.]))]
+// "(p. N)" after a link to another part of the book; clickable. Page numbers are resolved in two
+// passes (see bookgen.pdf): pass 1 leaves a fixed-width gap and reports where every target landed;
+// pass 2 prints the number and links to that position. The gap and the number have the same width,
+// so both passes lay out identically. (Typst's own `ref`/`locate` per reference cost ~100 KB each.)
+@PAGEREF@
 
 // An entry (one issue, actor, date or source): never its title alone at the foot of a page.
 #let entry(body) = {
@@ -116,9 +122,22 @@ def _fill(template: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: values[m.group(1)], template)
 
 
-def preamble(title: str, date: dt.date | None, paper: str) -> str:
+def pageref_pass1(width: str) -> str:
+    return f"#let pageref(target) = text(size: 0.8em, fill: muted)[(p.~#box(width: {width})[)])]"
+
+
+def pageref_pass2(width: str, positions: dict[str, tuple[int, str, str]]) -> str:
+    """``positions``: label name -> (page, x, y) with x and y as Typst lengths (``12.5pt``)."""
+    table = ", ".join(f"{string(k)}: (page: {p}, x: {x}, y: {y})" for k, (p, x, y) in sorted(positions.items()))
+    return (f"#let bgpos = ({table}{',' if len(positions) == 1 else ''}{':' if not positions else ''})\n"
+            f"#let pageref(target) = {{ let p = bgpos.at(str(target)); text(size: 0.8em, fill: muted, "
+            f"link(p)[(p.~#box(width: {width})[#p.page;)])]) }}")
+
+
+def preamble(title: str, date: dt.date | None, paper: str, pageref: str) -> str:
     when = f"datetime(year: {date.year}, month: {date.month}, day: {date.day})" if date else "none"
-    return _fill(_PREAMBLE, {"TITLE": string(title), "DATE": when, "PAPER": string(PAPERS[paper])})
+    return _fill(_PREAMBLE, {"TITLE": string(title), "DATE": when, "PAPER": string(PAPERS[paper]),
+                             "PAGEREF": pageref})
 
 
 def cover(title: str, as_of: str, version: str | None, sources: int, annotations: int) -> str:

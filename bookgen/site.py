@@ -102,8 +102,8 @@ def _ours(target: Path) -> bool:
         return True
     if not target.is_dir() or target.is_symlink():
         return False
-    if (target / SITE_MARKER).is_file() or not any(target.iterdir()):
-        return True
+    if (target / SITE_MARKER).is_file() or all(p.name == "briefing.pdf" for p in target.iterdir()):
+        return True  # empty, or holding only the PDF that `bookgen pdf` wrote
     return all((target / f).is_file() for f in ("index.html", "404.html", "sitemap.xml"))
 
 

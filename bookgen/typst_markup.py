@@ -94,7 +94,6 @@ class Target:
 
     label: str | None = None
     url: str | None = None
-    page_ref: bool = True  # follow the link text with "(p. N)"
     source: tuple[int, int] | None = None  # (source number, paragraph) of a cited passage
     drop: bool = False  # leave the link (and a paragraph holding only it) out of print
 
@@ -127,6 +126,8 @@ class PageRenderer:
     title: str | None = None
     page_label: str | None = None
     notes: dict[str, SyntaxTreeNode] = field(default_factory=dict)
+    placed_notes: dict[str, str] = field(default_factory=dict)  # footnote label -> its Typst label
+    referenced: set[str] = field(default_factory=set)  # targets already given a page reference
 
     def render(self, tokens: list[Token]) -> str:
         root = SyntaxTreeNode(tokens)
@@ -146,12 +147,11 @@ class PageRenderer:
             return self.paragraph(node)
         if kind == "heading":
             return self.heading(node)
-        if kind in ("bullet_list", "ordered_list"):
+        if kind == "bullet_list":
+            return "\n\n".join(self.bullet(item) for item in node.children)
+        if kind == "ordered_list":
             items = ", ".join(f"[{self.blocks(item.children)}]" for item in node.children)
-            if kind == "ordered_list":
-                start = int(node.attrs.get("start", 1) or 1)
-                return f"#enum(start: {start}, {items})"
-            return f"#list({items})"
+            return f"#enum(start: {int(node.attrs.get('start', 1) or 1)}, {items})"
         if kind == "table":
             return self.table(node)
         if kind == "blockquote":
@@ -166,6 +166,16 @@ class PageRenderer:
         if kind == "inline":
             return self.inline(node.children)
         return ""  # front_matter, footnote_block (rendered at the references), unknown
+
+    def bullet(self, item: SyntaxTreeNode) -> str:
+        """A bullet point as a paragraph with a hanging bullet.
+
+        Not Typst's ``list``: footnotes inside a list make Typst lay the whole list out again for
+        each note, which tripled the time and memory of a book whose lists are full of citations.
+        """
+        if len(item.children) == 1 and item.children[0].type == "paragraph":
+            return f"#bullet[{self.paragraph(item.children[0])}]"
+        return f"#bullets[{self.blocks(item.children)}]"
 
     def paragraph(self, node: SyntaxTreeNode) -> str:
         inline = node.children[0] if node.children else None
@@ -262,27 +272,43 @@ class PageRenderer:
             self.html_tag(node.content, stack, lift)
 
     def link(self, node: SyntaxTreeNode, lift: list[str] | None, in_note: bool, state: dict) -> str:
+        """An external link stays a link; a link inside the book becomes its text plus "(p. N)".
+
+        The page reference is the clickable part, and only the first link to a place on a page
+        (entry) carries it, so tables and lists do not repeat "(p. 9)" down a column.
+        """
         inner = self.inline(node.children, lift, in_note)
         target = self.resolver.resolve(self.page, str(node.attrs.get("href", "")))
         if target is None or target.drop:
             return inner
         if target.url is not None:
             return f"#link({string(target.url)})[{inner}]"
-        if target.label is None:
+        if target.label is None or lift is not None:
             return inner
-        if in_note and target.source is not None:
-            state["source"] = (*target.source, target.label)
-            return f"#link(<{target.label}>)[{inner}]"
-        ref = f" {page_ref(target.label)}" if target.page_ref and lift is None and not in_note else ""
-        return f"#link(<{target.label}>)[{inner}]{ref}"
+        if in_note:
+            if target.source is not None:  # the note's "¶M" becomes "Source N, ¶M (p. X)"
+                state["source"] = (*target.source, target.label)
+                return inner
+            return f"{inner} {page_ref(target.label)}"
+        if target.label in self.referenced:
+            return inner
+        self.referenced.add(target.label)
+        return f"{inner} {page_ref(target.label)}"
 
     def footnote(self, label: str) -> str:
+        """A footnote; cited again on the same page (entry), it repeats the first one's number."""
         note = self.notes.get(label)
         if note is None:
             return text(f"[^{label}]")
+        if label in self.placed_notes:
+            return f"#footnote({self.placed_notes[label]})"
+        name = f"fn:{self.page_label or label_name(self.page)}:{len(self.placed_notes) + 1}"
         paras = [c.children[0].children for c in note.children if c.type == "paragraph" and c.children]
         body = "#parbreak()".join(self.inline(p, in_note=True) for p in paras)
-        return f"#footnote[{body}]"
+        if not self.claim(name):
+            return f"#footnote[{body}]"
+        self.placed_notes[label] = f"<{name}>"
+        return f"#footnote[{body}] <{name}>"
 
     def html_tag(self, raw: str, stack: list[_Frame], lift: list[str] | None) -> None:
         m = _TAG.match(raw.strip())
@@ -336,7 +362,7 @@ def _close(stack: list[_Frame]) -> None:
 
 
 def _source_ref(number: int, para: int, label: str) -> str:
-    return f"#link(<{label}>)[{text(f'Source {number}, ¶{para}')}] {page_ref(label)}"
+    return f"{text(f'Source {number}, ¶{para}')} {page_ref(label)}"
 
 
 def _pad(cells: list[str], n: int) -> list[str]:
