@@ -10,6 +10,8 @@ import click
 from bookgen import commands
 from bookgen.pipeline import check as run_check
 
+PAPER_OPTION = click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
+                            help="Paper size of the PDF briefing.")
 ROOT_OPTION = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
                            show_default=True, help="The project folder (holding content/, seeds/, mkdocs.yml).")
 
@@ -38,15 +40,27 @@ def check_cmd(root: Path, fmt: str, strict: bool) -> None:
 @main.command("build")
 @ROOT_OPTION
 @click.option("--strict", is_flag=True, help="Fail on content warnings too.")
-def build_cmd(root: Path, strict: bool) -> None:
-    """Check content, write the Markdown docs tree and build the website into site/."""
+@PAPER_OPTION
+def build_cmd(root: Path, strict: bool, paper: str) -> None:
+    """Check content, write the Markdown docs tree and build the website (with site/briefing.pdf) into site/."""
     try:
         with commands.sigterm_as_interrupt():
-            code = commands.build(commands.Paths(root.resolve()), strict=strict)
+            code = commands.build(commands.Paths(root.resolve()), strict=strict, paper=paper)
     except KeyboardInterrupt:
         click.echo("interrupted: site/ holds the last complete build, nothing half-written", err=True)
         sys.exit(130)
     sys.exit(code)
+
+
+@main.command("pdf")
+@ROOT_OPTION
+@PAPER_OPTION
+@click.option("--out", "target", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the PDF.  [default: site/briefing.pdf]")
+def pdf_cmd(root: Path, paper: str, target: Path | None) -> None:
+    """Check content and make the printed briefing (PDF) alone; a failure keeps the previous PDF."""
+    paths = commands.Paths(root.resolve())
+    sys.exit(commands.pdf(paths, paper, target.resolve() if target else None))
 
 
 @main.command("serve")
