@@ -140,8 +140,9 @@ def print_table(rows: list[dict[str, Any]], out: TextIO) -> None:
 
 
 def bench(sizes: list[int], as_json: bool, keep: Path | None, seed: int = 1, mkdocs: bool = True,
-          pdf: bool = True, out: TextIO = sys.stdout) -> int:
+          pdf: bool = True, out: TextIO | None = None) -> int:
     """Run every size in its own process; print a table, or one JSON object per size."""
+    out = out or sys.stdout
     base = keep if keep is not None else Path(tempfile.mkdtemp(prefix="bookgen-bench-"))
     rows = []
     try:
