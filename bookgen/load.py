@@ -46,6 +46,7 @@ class LoadedContent:
     root: Path
     docs: dict[str, dict[EntityId, YamlDocument]] = field(default_factory=dict)
     texts: dict[EntityId, SourceText] = field(default_factory=dict)
+    unreadable: dict[str, set[EntityId]] = field(default_factory=dict)  # kind -> ids whose YAML failed
 
 
 def display_path(root: Path, path: Path) -> str:
@@ -97,6 +98,8 @@ def load_content(root: Path, problems: Problems) -> LoadedContent:
             doc = read_yaml(path.read_bytes(), shown, problems)
             if doc is not None:
                 loaded.docs[kind][entity_id] = doc
+            else:
+                loaded.unreadable.setdefault(kind, set()).add(entity_id)
     for source_id, doc in loaded.docs["sources"].items():
         text = read_source_text(root, source_id, doc, problems)
         if text is not None:

@@ -172,7 +172,8 @@ def validate(loaded: LoadedContent, problems: Problems) -> Entities:
 def _check_sources(loaded: LoadedContent, entities: Entities, problems: Problems) -> None:
     """Annotation files must name a source; changed source texts are :mod:`bookgen.drift`'s job."""
     for sid, doc in loaded.docs["annotations"].items():
-        if sid not in entities.sources and sid not in loaded.docs["sources"]:
+        if sid not in entities.sources and sid not in loaded.docs["sources"] \
+                and sid not in loaded.unreadable.get("sources", set()):
             problems.error(doc.path, 1, 1, f"annotations for unknown source '{sid}' (the file name must be a source id)"
                            f"{suggest(sid, entities.sources)}", "unknown-id")
 
@@ -183,8 +184,11 @@ def _declared(loaded: LoadedContent) -> dict[str, set[str]]:
     annotations = {a["id"] for doc in loaded.docs["annotations"].values() if isinstance(doc.data, dict)
                    for a in (doc.data.get("annotations") if isinstance(doc.data.get("annotations"), list) else [])
                    if isinstance(a, dict) and isinstance(a.get("id"), str)}
-    return {"actor": set(loaded.docs["actors"]), "issue": set(loaded.docs["issues"]),
-            "event": set(loaded.docs["events"]), "claim": set(loaded.docs["claims"]), "annotation": annotations}
+    def files(kind: str) -> set[str]:
+        return set(loaded.docs[kind]) | loaded.unreadable.get(kind, set())
+
+    return {"actor": files("actors"), "issue": files("issues"), "event": files("events"),
+            "claim": files("claims"), "annotation": annotations}
 
 
 def _check_references(e: Entities, refs: list[tuple[str, str, Loc]], problems: Problems,

@@ -1,0 +1,127 @@
+"""Unit tests of stage validate: typed entities from checked YAML, references, all problems collected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bookgen.load import load_content
+from bookgen.problems import Problems
+from bookgen.validate import validate
+
+
+def edit(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    text = path.read_text("utf-8")
+    assert old in text, (rel, old)
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def run(root: Path):
+    problems = Problems()
+    entities = validate(load_content(root, problems), problems)
+    return entities, [p.format() for p in problems.sorted()]
+
+
+def test_mini_entities_are_typed_and_complete(mini_project: Path) -> None:
+    e, problems = run(mini_project)
+    assert problems == []
+    assert list(e.sources) == ["other", "talks"] and list(e.actors) == ["alpha", "alphaland", "beta"]
+    ann = e.annotations["t-alpha-90"]
+    assert (ann.source, ann.kind, ann.speaker, ann.actors, ann.issues, ann.claim) == (
+        "talks", "figure", "alpha", ("alpha",), ("peace-plan",), "plan-share")
+    assert ann.date.label == "28 Dec 2025" and ann.figure.value == "90"
+    assert (ann.quote_loc.path, ann.quote_loc.line) == ("content/annotations/talks.yaml", 12)
+    assert e.sources["talks"].published is None and e.sources["other"].published.label == "29 Dec 2025"
+    assert e.sources["other"].left_out[0].reason == "repeats the first paragraph"
+    assert e.actors["alpha"].affiliation == "alphaland" and e.actors["alpha"].aliases == ("Alfa",)
+    status = e.issues["guarantees"].status
+    assert [s.as_of.text for s in status] == ["late 2025-11", "2025-12-28"]  # in time order
+    assert e.events["proposal"].date.precision == "part-month"
+
+
+def test_speaker_comes_first_among_actors_without_repeats(mini_project: Path) -> None:
+    edit(mini_project, "content/annotations/talks.yaml", "    speaker: beta\n",
+         "    speaker: beta\n    actors: [alpha, beta]\n")
+    e, problems = run(mini_project)
+    assert problems == []
+    assert e.annotations["t-beta-95"].actors == ("beta", "alpha")
+
+
+def test_unknown_ids_are_reported_with_a_suggestion(mini_project: Path) -> None:
+    edit(mini_project, "content/annotations/talks.yaml", "speaker: beta", "speaker: betta")
+    edit(mini_project, "content/issues/peace-plan.yaml", "cite: [t-alpha-90, o-alpha-90]",
+         "cite: [t-alpha-90, o-alpha-09]")
+    _, problems = run(mini_project)
+    assert problems == [
+        "content/annotations/talks.yaml:27:14: error: unknown actor id 'betta'; did you mean 'beta'? [bookgen.unknown-id]",
+        "content/issues/peace-plan.yaml:9:24: error: unknown annotation id 'o-alpha-09'; did you mean 'o-alpha-90'? [bookgen.unknown-id]"]
+
+
+def test_every_problem_is_collected_in_one_run(mini_project: Path) -> None:
+    edit(mini_project, "content/annotations/talks.yaml", "kind: figure", "kind: figgure")
+    edit(mini_project, "content/issues/peace-plan.yaml", "as_of: 2025-12-28", "as_of: 2025-12-32")
+    edit(mini_project, "content/actors/beta.yaml", "name: Beta", "name: Beta\nunknown_field: 1")
+    edit(mini_project, "content/annotations/other.yaml", "source: other", "source: talks")
+    _, problems = run(mini_project)
+    assert [p.rsplit("[", 1)[1] for p in problems] == [
+        "bookgen.schema]", "bookgen.annotations-source-mismatch]", "bookgen.schema]", "bookgen.bad-date]"]
+
+
+def test_a_file_that_failed_its_own_checks_is_not_reported_again_as_unknown(mini_project: Path) -> None:
+    # talks.yaml fails its schema: the annotations it declares are still known ids elsewhere
+    edit(mini_project, "content/annotations/talks.yaml", "kind: figure", "kind: figgure")
+    _, problems = run(mini_project)
+    assert len(problems) == 1 and "[bookgen.schema]" in problems[0]
+
+
+def test_an_unreadable_file_is_not_reported_again_as_unknown(mini_project: Path) -> None:
+    # guarantees.yaml has a YAML error: 'guarantees' named elsewhere is not a second problem
+    edit(mini_project, "content/issues/guarantees.yaml", "title: Guarantees", "title: Guarantees\ntitle: again")
+    _, problems = run(mini_project)
+    assert [p.rsplit("[", 1)[1] for p in problems] == ["bookgen.yaml-duplicate-key]"], problems
+
+
+def test_annotations_of_an_unreadable_source_file_are_not_reported_again(mini_project: Path) -> None:
+    edit(mini_project, "content/sources/other.yaml", "title: Alpha confirms", "title: Alpha confirms\ntitle: x")
+    _, problems = run(mini_project)
+    assert [p.rsplit("[", 1)[1] for p in problems] == ["bookgen.yaml-duplicate-key]"], problems
+
+
+def test_duplicate_annotation_id_across_files(mini_project: Path) -> None:
+    edit(mini_project, "content/annotations/other.yaml", "id: o-alpha-90", "id: t-beta-95")
+    edit(mini_project, "content/issues/peace-plan.yaml", "o-alpha-90", "t-alpha-90")
+    _, problems = run(mini_project)
+    assert problems == [
+        "content/annotations/talks.yaml:22:5: error: duplicate annotation id 't-beta-95' (first used at "
+        "content/annotations/other.yaml:3); annotation ids are unique across the book [bookgen.duplicate-id]"]
+
+
+def test_parent_cycle(mini_project: Path) -> None:
+    edit(mini_project, "content/issues/peace-plan.yaml", "title: The peace plan",
+         "title: The peace plan\nparent: guarantees")
+    _, problems = run(mini_project)
+    assert sorted(p.rsplit("[", 1)[1] for p in problems) == ["bookgen.parent-cycle]"] * 2
+
+
+def test_a_name_used_by_two_actors_is_a_warning(mini_project: Path) -> None:
+    edit(mini_project, "content/actors/beta.yaml", "name: Beta", "name: Beta\naliases: [alfa]")
+    _, problems = run(mini_project)
+    assert problems == ["content/actors/beta.yaml:1:1: warning: alias 'alfa' is also used by actor 'alpha'; "
+                        "a name should point to one actor [bookgen.duplicate-alias]"]
+
+
+def test_annotations_for_an_unknown_source(mini_project: Path) -> None:
+    (mini_project / "content" / "annotations" / "talk.yaml").write_text("source: talk\nannotations: []\n")
+    _, problems = run(mini_project)
+    assert any("annotations for unknown source 'talk'" in p and "did you mean 'talks'?" in p for p in problems), problems
+
+
+@pytest.mark.parametrize("value", ["unknown", "2025-12-29", "late 2025-12"])
+def test_published_may_be_unknown_or_any_date_form(mini_project: Path, value: str) -> None:
+    edit(mini_project, "content/sources/other.yaml", "published: 2025-12-29", f"published: {value}")
+    e, problems = run(mini_project)
+    assert problems == []
+    published = e.sources["other"].published
+    assert (published is None) == (value == "unknown")
