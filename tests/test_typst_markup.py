@@ -1,0 +1,102 @@
+"""The Markdown -> Typst renderer: text stays text, structure becomes Typst calls."""
+
+from __future__ import annotations
+
+import posixpath
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from bookgen.typst_markup import PageRenderer, Target, label_name, parse, string, text
+
+HOSTILE = [
+    '#read(".env")', "$x^2$", "*bold* _em_", "@ref <label>", "[content]", "`raw`", "\\ back\\slash",
+    "= heading", "- item", "+ item", "1. item", "// comment", "/* block */", "https://example.org/x",
+    '"quotes" \'single\'', "... -- --- -5 ~", "#let x = 1", "#{ panic() }", "<a id=x>", "term: value",
+]
+
+
+class _Nowhere:
+    def resolve(self, page: str, href: str) -> Target | None:
+        path = posixpath.normpath(posixpath.join(posixpath.dirname(page), href.split("#")[0]))
+        return Target(label=label_name(path)) if path.endswith(".md") else None
+
+
+def _compile_text(markup: str, tmp_path: Path) -> str:
+    import typst
+
+    doc = tmp_path / "t.typ"
+    doc.write_text('#set page(width: 40cm, height: auto)\n#set text(font: "Libertinus Serif")\n' + markup, "utf-8")
+    pdf = typst.compile(str(doc), root=str(tmp_path), ignore_system_fonts=True)
+    out = tmp_path / "t.pdf"
+    out.write_bytes(pdf)
+    return subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(out), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+needs_pdftotext = pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) missing")
+
+
+@needs_pdftotext
+def test_hostile_strings_print_literally(tmp_path: Path) -> None:
+    printed = _compile_text("\n\n".join(text(h) for h in HOSTILE), tmp_path)
+    lines = [ln.strip() for ln in printed.splitlines() if ln.strip()]
+    assert lines == HOSTILE
+
+
+@needs_pdftotext
+@settings(max_examples=25, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), min_size=1, max_size=40))
+def test_any_ascii_text_prints_as_typed(tmp_path_factory, value: str) -> None:
+    printed = _compile_text(text(value), tmp_path_factory.mktemp("t"))
+    assert " ".join(printed.split()) == " ".join(value.split())
+
+
+def test_string_literal_escapes_only_what_strings_need() -> None:
+    assert string('a"b\\c\nd') == '"a\\"b\\\\c\\nd"'
+    assert text("") == ""
+
+
+def test_label_names_are_typst_label_syntax() -> None:
+    assert label_name("issues/security-guarantees.md") == "issues:security-guarantees"
+    assert label_name("sources/x.md#a-c003-trump-95") == "sources:x:a-c003-trump-95"
+    assert label_name("2025/..md") .startswith("x")
+    assert all(c.isalnum() or c in "_.:-" for c in label_name('a b/<c>#"d"'))
+
+
+def _render(markdown: str, page: str = "issues/x.md") -> str:
+    return PageRenderer(page, _Nowhere(), set(), 1, None, label_name(page)).render(parse(markdown))
+
+
+def test_markdown_structure_becomes_typst_calls() -> None:
+    out = _render("# Title\n\nSome *em* and **strong**.\n\n- one\n- two\n\n| A | B |\n|---|---|\n| 1 | 2 |\n")
+    assert out.startswith('#heading(level: 2)[#"Title";] <issues:x>')
+    assert '#emph[#"em";]' in out and '#strong[#"strong";]' in out
+    assert out.count("#bullet[") == 2
+    assert "#table(columns: (auto, auto)," in out and 'table.header([#"A";], [#"B";])' in out
+
+
+def test_links_become_page_references_once_per_page() -> None:
+    out = _render("[Alpha](../actors/alpha.md) and [Alpha](../actors/alpha.md) again.")
+    assert out.count("#pageref(<actors:alpha>)") == 1
+
+
+def test_footnotes_repeat_their_number_within_a_page() -> None:
+    out = _render("A.[^n] B.[^n]\n\n[^n]: The note.\n")
+    assert out.count("#footnote[") == 1 and out.count("#footnote(<fn:issues:x:1>)") == 1
+
+
+def test_raw_html_is_dropped_but_its_text_kept() -> None:
+    out = _render('<a class="pn" id="p3" href="#p3">¶3</a> <mark>hi</mark> <span onclick="x()">kept</span>')
+    assert "#metadata(none) <issues:x:p3>" in out
+    assert '#strong[#"¶3";]' in out and '#highlight[#"hi";]' in out and '#"kept";' in out
+    assert "onclick" not in out
+    block = _render("<div onclick=\"x\">\n<b>inside</b>\n</div>\n")
+    assert '#"inside";' in block and "onclick" not in block
+
+
+def test_front_matter_is_ignored() -> None:
+    assert "tags" not in _render("---\ntags: [a]\n---\n\nText.\n")
