@@ -13,6 +13,7 @@ when available) and builds plain Python values itself:
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -202,6 +203,7 @@ class _Builder:
 
     def __init__(self, text: str, doc: YamlDocument, problems: Problems, parser: Any = _Parser) -> None:
         self.parser = parser(text)
+        self.text = text
         self.doc = doc
         self.problems = problems
 
@@ -240,6 +242,18 @@ class _Builder:
                                "tag:yaml.org,2002:seq"):
             self._fail(event, f"YAML tag '{tag}'; tags are not allowed in content", "yaml-tag")
 
+    def _check_characters(self, event: Any) -> None:
+        """Characters written as escapes ("\\e", "\\u202e") that the raw-text checks cannot see:
+        control codes other than newline and tab, and bidi controls."""
+        for ch in sorted(set(event.value)):
+            if ch in BIDI_OVERRIDES and ch not in self.text:
+                self._fail(event, f"invisible bidi control U+{ord(ch):04X} {BIDI_OVERRIDES[ch]} (written "
+                           "as an escape) changes how the text around it is displayed; remove it",
+                           "bidi-control")
+            elif unicodedata.category(ch) == "Cc" and ch not in "\n\t":
+                self._fail(event, f"control character U+{ord(ch):04X} (written as an escape) in text; "
+                           "remove it", "control-character")
+
     def _node(self, event: Any, path: Path) -> Any:
         self._check(event)
         if len(path) >= MAX_DEPTH:
@@ -253,6 +267,7 @@ class _Builder:
                 raise _Abort()  # libyaml marks empty scalars differently: the reference parser decides
             if event.value == "" and event.style is None and event.implicit[0]:
                 return None
+            self._check_characters(event)
             return event.value
         if isinstance(event, yaml.SequenceStartEvent):
             items = []
