@@ -104,12 +104,12 @@ _COVER = r"""
   #set text(size: 9pt, fill: muted)
   Every statement carries a footnote with the source's exact words, the source's title and date,
   and the paragraph it comes from ("Source 3, ¶12"); the sources are printed in full in Appendix A.
-  Links to other parts of the book give the page, "(p. 14)".
+  Links to other parts of the book give the page they lead to, "(p. N)".
   #v(0.8em)
   Version: #@VERSION@;
 ]
 
-#page(header: none)[
+#[
   #show outline.entry.where(level: 1): set block(above: 1.1em)
   #show outline.entry.where(level: 1): set text(weight: "bold")
   #outline(title: [Contents], depth: 2, indent: 1.2em)
