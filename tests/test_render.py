@@ -1,0 +1,163 @@
+"""Unit tests of stage render: Markdown escaping, relative links, footnotes, mention linking, pages."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import MINI, REPO_ROOT, make_project
+from bookgen import links as L
+from bookgen.mdtext import Md, escape, html_attr, link
+from bookgen.model import Book
+from bookgen.pipeline import check
+from bookgen.render import page_specs, render_pages
+
+
+@pytest.fixture(scope="module")
+def mini(tmp_path_factory: pytest.TempPathFactory) -> Book:
+    result = check(make_project(tmp_path_factory.mktemp("render"), MINI))
+    assert result.book is not None
+    return result.book
+
+
+@pytest.fixture(scope="module")
+def pages(mini: Book) -> dict[str, str]:
+    return render_pages(mini, REPO_ROOT / "templates")
+
+
+# mdtext ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("typed, markdown", [
+    ("a*b_c `d` [e](f) {g} #h !i \\j", "a\\*b\\_c \\`d\\` \\[e\\](f) \\{g\\} \\#h \\!i \\\\j"),
+    ("<script>&amp; a|b", "&lt;script&gt;&amp;amp; a&#124;b"),
+    ("1. not a list", "1\\. not a list"),
+    ("10) not a list", "10\\) not a list"),
+    ("- not a list", "\\- not a list"),
+    ("  + not a list", " \\+ not a list"),
+    ("= not a heading underline", "&#61; not a heading underline"),
+    (": not a definition", "&#58; not a definition"),
+    ("two\n\nlines  folded", "two lines folded"),
+    ("bidi \u202e here", "bidi \\[U+202E\\] here"),
+    ("[^note] inline footnote", "\\[^note\\] inline footnote"),
+    ("plain words, 95% done.", "plain words, 95% done."),
+])
+def test_escape(typed: str, markdown: str) -> None:
+    assert escape(typed) == markdown
+    assert isinstance(escape(typed), Md)
+
+
+def test_md_passes_through_unescaped_and_link_escapes_its_text() -> None:
+    assert escape(Md("[a](b.md)")) == "[a](b.md)"
+    assert link("a [b] *c*", "../x.md#y") == "[a \\[b\\] \\*c\\*](../x.md#y)"
+    assert html_attr('a"<b>&') == "a&quot;&lt;b&gt;&amp;"
+
+
+# links ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("page, target, anchor, url", [
+    ("index.md", "actors/alpha.md", None, "actors/alpha.md"),
+    ("issues/guarantees.md", "actors/alpha.md", None, "../actors/alpha.md"),
+    ("issues/guarantees.md", "issues/peace-plan.md", None, "peace-plan.md"),
+    ("sources/talks.md", "sources/talks.md", "a-t-meeting", "talks.md#a-t-meeting"),
+    ("claims.md", "dates/2025-12-28.md", "event-meeting", "dates/2025-12-28.md#event-meeting"),
+    ("actors/index.md", "index.md", None, "../index.md"),
+])
+def test_links_are_relative_to_the_page(mini: Book, page: str, target: str, anchor: str | None, url: str) -> None:
+    links = L.PageLinks(mini, L.MentionIndex(mini), page)
+    assert links.url(target, anchor) == url
+
+
+def test_entity_links(mini: Book) -> None:
+    links = L.PageLinks(mini, L.MentionIndex(mini), "issues/guarantees.md")
+    assert links.actor("alpha") == "[Alpha](../actors/alpha.md)"
+    assert links.issue("peace-plan") == "[The peace plan](peace-plan.md)"
+    assert links.date(mini.dates["2025-11-late"]) == "[late Nov 2025](../dates/2025-11-late.md)"
+    assert links.date(None) == "undated"
+    assert links.source("other") == "[Alpha confirms](../sources/other.md)"
+    assert links.event("meeting") == "[Alpha and Beta meet in Florida](../dates/2025-12-28.md#event-meeting)"
+    assert links.claim("plan-share") == "[How much of the plan is agreed](../claims.md#claim-plan-share)"
+
+
+def test_footnote_holds_exact_quote_source_date_and_anchor_link(mini: Book) -> None:
+    links = L.PageLinks(mini, L.MentionIndex(mini), "actors/alpha.md")
+    # the YAML quote uses straight quotes; the footnote shows the source's own (curly) text
+    assert mini.annotations["t-alpha-90"].quote == 'Alpha said the plan was "90% agreed."'
+    assert links.footnote("t-alpha-90") == (
+        "[^t-alpha-90]: “Alpha said the plan was “90% agreed.”” — Alpha, 28 Dec 2025; reported in "
+        "[Leaders meet on the peace plan](../sources/talks.md#a-t-alpha-90) (publication date unknown), ¶2.")
+    assert links.footnote("o-alpha-90") == (
+        "[^o-alpha-90]: “Alpha confirmed the plan was about 90% agreed” — Alpha, 28 Dec 2025; reported in "
+        "[Alpha confirms](../sources/other.md#a-o-alpha-90) (29 Dec 2025), ¶1.")
+
+
+def test_cite_collects_each_note_once_in_first_use_order(mini: Book) -> None:
+    links = L.PageLinks(mini, L.MentionIndex(mini), "index.md")
+    assert links.cite(["t-beta-95", "t-meeting"]) == "[^t-beta-95][^t-meeting]"
+    assert links.cite(["t-meeting"]) == "[^t-meeting]"
+    assert links.notes == ["t-beta-95", "t-meeting"]
+    assert links.footnotes().count("\n\n") == 1
+
+
+def test_mentions_link_first_occurrence_longest_name_not_own_page(mini: Book) -> None:
+    m = L.MentionIndex(mini)
+    on_issue = L.PageLinks(mini, m, "issues/guarantees.md")
+    assert on_issue.text("Alpha met Beta; Alpha left.") == \
+        "[Alpha](../actors/alpha.md) met [Beta](../actors/beta.md); Alpha left."
+    # 'Alpha City' (an alias of Alphaland) before 'Alpha'; one link per actor; whole words only
+    assert on_issue.text("Alpha City and Alphaland, not Alphabet.") == \
+        "[Alpha City](../actors/alphaland.md) and Alphaland, not Alphabet."
+    on_alpha = L.PageLinks(mini, m, "actors/alpha.md")
+    assert on_alpha.text("Alfa met Beta.") == "Alfa met [Beta](beta.md)."
+    assert on_issue.text("*Beta* <b>") == "\\*[Beta](../actors/beta.md)\\* &lt;b&gt;"
+
+
+# pages -----------------------------------------------------------------------------------------------
+def test_a_page_per_issue_actor_date_and_source(mini: Book, pages: dict[str, str]) -> None:
+    expected = ({L.issue_path(i) for i in mini.issues} | {L.actor_path(a) for a in mini.actors}
+                | {L.date_path(d) for d in mini.dates.values()} | {L.source_path(s) for s in mini.sources})
+    assert expected <= set(pages)
+    assert [s.path for s in page_specs(mini)] == list(pages)
+
+
+FOOTNOTE_REF = re.compile(r"\[\^([^\]]+)\](?!:)")
+FOOTNOTE_DEF = re.compile(r"^\[\^([^\]]+)\]:", re.M)
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def test_footnote_references_and_definitions_match_on_every_page(pages: dict[str, str]) -> None:
+    for path, text in pages.items():
+        refs, defs = set(FOOTNOTE_REF.findall(text)), FOOTNOTE_DEF.findall(text)
+        assert len(defs) == len(set(defs)), f"{path}: a footnote defined twice"
+        assert refs == set(defs), f"{path}: refs without definitions {refs - set(defs)}, unused {set(defs) - refs}"
+
+
+def test_every_markdown_link_lands_on_a_page_and_anchor(mini: Book, pages: dict[str, str]) -> None:
+    anchors = {p: set(re.findall(r'id="([^"]+)"', t)) for p, t in pages.items()}
+    count = 0
+    for path, text in pages.items():
+        for href in LINK.findall(text):
+            target, _, fragment = href.partition("#")
+            if target and not target.endswith(".md"):
+                continue  # a file next to the pages (e.g. the PDF), checked by the end-to-end test
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(path), target)) if target else path
+            assert target in pages, f"{path}: link to missing page {href}"
+            if re.fullmatch(r"(a|event|claim)-.+|p\d+", fragment):  # anchors bookgen writes itself
+                assert fragment in anchors[target], f"{path}: link to missing anchor {href}"
+            count += 1
+    assert count > 50
+
+
+def test_source_page_marks_each_quote_with_its_anchor(pages: dict[str, str]) -> None:
+    talks = pages["sources/talks.md"]
+    assert '<a id="a-t-beta-95"></a><mark>talks on guarantees were "close to 95%" complete</mark>' in talks
+    assert '<a id="a-t-alpha-90"></a><mark>Alpha said the plan was “90% agreed.”</mark>' in talks
+
+
+def test_rendering_is_deterministic(mini: Book, pages: dict[str, str]) -> None:
+    assert render_pages(mini, REPO_ROOT / "templates") == pages
+
+
+def test_only_renders_the_selected_pages(mini: Book) -> None:
+    assert list(render_pages(mini, REPO_ROOT / "templates", only=lambda p: p.startswith("actors/"))) == [
+        "actors/index.md", "actors/alpha.md", "actors/alphaland.md", "actors/beta.md"]
