@@ -1,0 +1,107 @@
+"""Re-render only the pages an edit can change, for ``bookgen serve``.
+
+The common edit while serving touches annotations. For such an edit the pages that can change are:
+the overview pages (home, indexes, timeline, positions, claims, method: always re-rendered), every
+page that cited a changed annotation last time (read from its footnote labels ``[^id]`` and anchors
+``id="a-id"``), and every page the changed annotation belongs to now or before (its source, actors
+and their affiliations, issues and their parents, date, event date). Any other change (actors,
+issues, events, claims, sources, source texts, templates, the title, or the set of pages) renders
+the whole book. The result is always exactly what a full render would give (tests compare both).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Iterable
+
+from bookgen import links as L
+from bookgen.entities import Annotation
+from bookgen.model import Book
+from bookgen.render import page_specs, render_pages
+
+OVERVIEW_PAGES = (L.HOME, L.ISSUES, L.ACTORS, L.TIMELINE, L.SOURCES, L.CLAIMS, L.POSITIONS, L.METHOD)
+_CITED = re.compile(r'\[\^([a-z0-9]+(?:-[a-z0-9]+)*)\]|id="a-([a-z0-9]+(?:-[a-z0-9]+)*)"')
+_SAME_WHOLE = ("title", "sources", "actors", "issues", "events", "claims", "texts")
+
+
+def templates_digest(templates: Path) -> str:
+    h = hashlib.sha256()
+    for f in sorted(templates.rglob("*")):
+        if f.is_file():
+            h.update(f.relative_to(templates).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+class IncrementalRenderer:
+    """Keeps the last Book and its pages; :meth:`render` returns every page of a new Book."""
+
+    def __init__(self, templates: Path) -> None:
+        self.templates = templates
+        self.book: Book | None = None
+        self.pages: dict[str, str] = {}
+        self.cited_on: dict[str, set[str]] = {}
+        self.digest = ""
+        self.last_rendered: int = 0  # how many pages the last call rendered (for messages and tests)
+
+    def render(self, book: Book) -> dict[str, str]:
+        digest = templates_digest(self.templates)
+        only = self.affected(book) if digest == self.digest else None
+        if only is None:
+            pages = render_pages(book, self.templates)
+            self.cited_on = {}
+            fresh = pages
+        else:
+            fresh = render_pages(book, self.templates, only=only.__contains__)
+            pages = {**self.pages, **fresh}
+            for ids in self.cited_on.values():
+                ids.difference_update(fresh)
+        for path, text in fresh.items():
+            for m in _CITED.finditer(text):
+                self.cited_on.setdefault(m.group(1) or m.group(2), set()).add(path)
+        self.book, self.pages, self.digest, self.last_rendered = book, pages, digest, len(fresh)
+        return pages
+
+    def affected(self, new: Book) -> set[str] | None:
+        """Paths of the pages that may differ from the last render, or None for all of them."""
+        old = self.book
+        if old is None or any(getattr(old, k) != getattr(new, k) for k in _SAME_WHOLE):
+            return None
+        if set(old.dates) != set(new.dates) or {s.path for s in page_specs(new)} != set(self.pages):
+            return None
+        changed = {a for a in old.annotations.keys() | new.annotations.keys()
+                   if old.annotations.get(a) != new.annotations.get(a) or old.anchors.get(a) != new.anchors.get(a)}
+        pages: set[str] = set(OVERVIEW_PAGES)
+        for sid in new.sources:
+            if old.coverage.get(sid) != new.coverage.get(sid) or old.by_source.get(sid) != new.by_source.get(sid):
+                pages.add(L.source_path(sid))
+        for aid in changed:
+            pages |= self.cited_on.get(aid, set())
+            for book in (old, new):
+                ann = book.annotations.get(aid)
+                if ann is not None:
+                    pages.update(_home_pages(book, ann))
+        return pages
+
+
+def _home_pages(book: Book, ann: Annotation) -> Iterable[str]:
+    """The pages an annotation is listed on: its source, actors, issues, date and event date."""
+    yield L.source_path(ann.source)
+    for actor_id in ann.actors:
+        seen = set()
+        while actor_id and actor_id not in seen and actor_id in book.actors:
+            seen.add(actor_id)
+            yield L.actor_path(actor_id)
+            actor_id = book.actors[actor_id].affiliation
+    for issue_id in ann.issues:
+        seen = set()
+        while issue_id and issue_id not in seen and issue_id in book.issues:
+            seen.add(issue_id)
+            yield L.issue_path(issue_id)
+            yield from (L.issue_path(r.id) for r in book.related_issues.get(issue_id, ()))
+            issue_id = book.issues[issue_id].parent
+    if ann.date is not None:
+        yield L.date_path(ann.date)
+    if ann.event and ann.event in book.events:
+        yield L.date_path(book.events[ann.event].date)
