@@ -1,0 +1,87 @@
+"""Unit tests of the docs tree writer: changed files only, deletions only of what bookgen wrote."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from bookgen.write import MANIFEST, write_tree
+
+OLD = 1_000_000_000  # a timestamp far in the past, to see whether a file was touched
+
+
+def age(path: Path) -> None:
+    os.utime(path, (OLD, OLD))
+
+
+def test_first_write_makes_every_file_and_a_manifest(tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    report = write_tree(out, {"index.md": b"home\n", "issues/a.md": b"a\n"})
+    assert report.written == ("index.md", "issues/a.md") and report.unchanged == 0 and report.deleted == ()
+    assert (out / "issues" / "a.md").read_bytes() == b"a\n"
+    assert json.loads((out / MANIFEST).read_text()) == ["index.md", "issues/a.md"]
+
+
+def test_only_changed_files_are_rewritten_and_mtimes_kept(tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    write_tree(out, {"index.md": b"home\n", "issues/a.md": b"a\n"})
+    for f in ("index.md", "issues/a.md"):
+        age(out / f)
+    report = write_tree(out, {"index.md": b"home\n", "issues/a.md": b"a, changed\n"})
+    assert report.written == ("issues/a.md",) and report.unchanged == 1
+    assert (out / "index.md").stat().st_mtime == OLD
+    assert (out / "issues" / "a.md").stat().st_mtime != OLD
+    assert (out / "issues" / "a.md").read_bytes() == b"a, changed\n"
+
+
+def test_only_files_in_the_manifest_are_deleted_and_empty_folders_go(tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    write_tree(out, {"index.md": b"home\n", "actors/x.md": b"x\n"})
+    (out / "notes.md").write_text("the user's own file\n")
+    (out / "actors" / "mine.md").write_text("the user's own file too\n")
+    report = write_tree(out, {"index.md": b"home\n"})
+    assert report.deleted == ("actors/x.md",)
+    assert not (out / "actors" / "x.md").exists()
+    assert (out / "notes.md").exists() and (out / "actors" / "mine.md").exists()  # never deleted
+    write_tree(out, {"index.md": b"home\n", "dates/d.md": b"d\n"})
+    write_tree(out, {"index.md": b"home\n"})
+    assert not (out / "dates").exists()  # a folder bookgen emptied is removed
+
+
+def test_a_user_file_next_to_the_pages_survives_rebuilds(tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    out.mkdir()
+    (out / "user.md").write_text("mine\n")
+    write_tree(out, {"index.md": b"home\n"})
+    write_tree(out, {"index.md": b"home\n"})
+    assert (out / "user.md").read_text() == "mine\n"
+
+
+def test_a_tampered_manifest_cannot_delete_outside_or_hidden_files(tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    out.mkdir()
+    victim = tmp_path / "victim.md"
+    victim.write_text("keep\n")
+    (out / ".git").mkdir()
+    (out / ".git" / "config").write_text("keep\n")
+    (out / MANIFEST).write_text(json.dumps(["../victim.md", str(victim), ".git/config", "a\\b", 5, ""]))
+    report = write_tree(out, {"index.md": b"home\n"})
+    assert report.deleted == ()
+    assert victim.exists() and (out / ".git" / "config").exists()
+
+
+def test_a_corrupt_manifest_deletes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    write_tree(out, {"index.md": b"home\n", "a.md": b"a\n"})
+    (out / MANIFEST).write_text("{not json")
+    report = write_tree(out, {"index.md": b"home\n"})
+    assert report.deleted == () and (out / "a.md").exists()
+
+
+def test_no_temporary_files_are_left(tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    write_tree(out, {"index.md": b"home\n", "a/b/c.md": b"c\n"})
+    write_tree(out, {"index.md": b"home 2\n", "a/b/c.md": b"c\n"})
+    leftovers = [p.name for p in out.rglob("*") if p.name.startswith(".tmp-")]
+    assert leftovers == []
