@@ -93,11 +93,13 @@ def test_bad_ids_inside_content(project: Path) -> None:
     event = {"title": "Hostile ids", "date": "2025-12-28", "status": "happened", "place": "unknown",
              "actors": values, "issues": ["peace-plan"],
              "summary": {"text": "Ids.", "cite": ["t-meeting"]}}
-    (project / "content" / "events" / "hostile-ids.yaml").write_text(json.dumps(event, indent=1), "utf-8")
+    (project / "content" / "events" / "hostile-ids.yaml").write_text(
+        json.dumps(event, indent=1, ensure_ascii=False), "utf-8")  # characters written as themselves
     anns = json.loads(json.dumps({"source": "other", "annotations": [
         {"id": v, "kind": "assessment", "quote": "the report said", "note": "N.", "date": "2025-12-29"}
         for v in values]}))
-    (project / "content" / "annotations" / "other.yaml").write_text(json.dumps(anns, indent=1), "utf-8")
+    (project / "content" / "annotations" / "other.yaml").write_text(
+        json.dumps(anns, indent=1, ensure_ascii=False), "utf-8")
     code, out = check_output(project)
     assert code == 1
     assert all(line.isprintable() for line in out.splitlines())
