@@ -107,10 +107,8 @@ class BookResolver:
         if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", path) or path.startswith("/"):
             return None  # another scheme or an absolute path: text only
         target = posixpath.normpath(posixpath.join(posixpath.dirname(page), path)) if path else page
-        if target == PDF_NAME:
-            return Target(drop=True)  # "download the PDF" means nothing inside the PDF
-        if target not in self.pages:
-            return None
+        if target not in self.pages:  # a download (the PDF, JSON, CSV...) means nothing on paper
+            return Target(drop=True) if posixpath.splitext(target)[1] and not target.endswith(".md") else None
         if frag and (name := label_name(f"{target}#{frag}")) in self.anchors:
             return Target(label=name, source=self._passage(target, frag))
         return Target(label=label_name(target))

@@ -139,7 +139,21 @@ class PageRenderer:
 
     # blocks -------------------------------------------------------------------------------------------
     def blocks(self, nodes: list[SyntaxTreeNode]) -> str:
-        return "\n\n".join(s for s in (self.block(n) for n in nodes) if s)
+        done = [(n, self.block(n)) for n in nodes]
+        keep = []
+        for i, (node, out) in enumerate(done):
+            if node.type == "heading" and out:  # a section emptied in print (web-only links) goes
+                rest = done[i + 1:]
+                after = next((j for j, (_, o) in enumerate(rest) if o), len(rest))
+                cut = [m.type for m, _ in rest[:after]]
+                emptied = (any(t in ("paragraph", "bullet_list") for t in cut)
+                           and all(t in ("paragraph", "bullet_list", "footnote_block") for t in cut)
+                           and not anchor_ids(node.children[0].to_tokens() if node.children else []))
+                ends = after == len(rest) or (rest[after][0].type == "heading" and rest[after][0].tag <= node.tag)
+                if emptied and ends:
+                    continue
+            keep.append(out)
+        return "\n\n".join(o for o in keep if o)
 
     def block(self, node: SyntaxTreeNode) -> str:
         kind = node.type
@@ -148,7 +162,7 @@ class PageRenderer:
         if kind == "heading":
             return self.heading(node)
         if kind == "bullet_list":
-            return "\n\n".join(self.bullet(item) for item in node.children)
+            return "\n\n".join(b for b in (self.bullet(item) for item in node.children) if b)
         if kind == "ordered_list":
             items = ", ".join(f"[{self.blocks(item.children)}]" for item in node.children)
             return f"#enum(start: {int(node.attrs.get('start', 1) or 1)}, {items})"
@@ -173,6 +187,11 @@ class PageRenderer:
         Not Typst's ``list``: footnotes inside a list make Typst lay the whole list out again for
         each note, which tripled the time and memory of a book whose lists are full of citations.
         """
+        first = item.children[0].children[0].children if item.children and item.children[0].children else []
+        if first and first[0].type == "link":
+            target = self.resolver.resolve(self.page, str(first[0].attrs.get("href", "")))
+            if target is not None and target.drop:
+                return ""  # a download link means nothing on paper
         if len(item.children) == 1 and item.children[0].type == "paragraph":
             return f"#bullet[{self.paragraph(item.children[0])}]"
         return f"#bullets[{self.blocks(item.children)}]"
@@ -370,16 +389,23 @@ def _pad(cells: list[str], n: int) -> list[str]:
 
 
 def column_widths(rows: list[list[str]], ncols: int) -> str:
-    """Typst column sizes from the cells' text: short columns fit their content, long ones share."""
+    """Typst column sizes from the cells' text.
+
+    Columns of tiny values (counts, "¶6") fit their content; the others share the width in
+    proportion to their text, but never less than their longest cell up to ~20 characters, so a
+    name or a date is not squeezed into one letter per line.
+    """
     sizes: list[str] = []
     for i in range(ncols):
-        lengths = [len(r[i]) for r in rows if i < len(r)] or [0]
+        cells = [r[i] for r in rows if i < len(r)] or [""]
+        lengths = [len(c) for c in cells]
         longest = max(lengths)
-        if longest <= 14:
+        if longest <= 8:
             sizes.append("auto")
             continue
         body = lengths[1:] or lengths
         average = sum(body) / len(body)
-        weight = max(1.0, min(8.0, (0.6 * average + 0.4 * min(longest, 200)) / 12))
-        sizes.append(f"{weight:.1f}fr")
+        word = max((len(w) for c in cells for w in c.split()), default=0)
+        weight = max(min(longest, 20), word, 0.6 * average + 0.4 * min(longest, 150))
+        sizes.append(f"{weight / 10:.1f}fr")
     return ", ".join(sizes) + ("," if ncols == 1 else "")
