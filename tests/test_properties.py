@@ -222,3 +222,28 @@ def test_escaped_text_reads_back_as_typed(typed: str) -> None:
                 assert got.endswith(want) or got.startswith(want), (name, where, source, got)
                 continue
             assert got == prefix + want, (name, where, source, html)
+
+
+names_st = st.lists(st.sampled_from(["Alpha", "A.B", "C++", "[x]", "a&b", "Kremlin", "*", "1.", "<b>", "é"]),
+                    min_size=1, max_size=4, unique=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(names_st, st.data())
+def test_linked_text_reads_back_as_typed(names: list[str], data: st.DataObject) -> None:
+    """An editor's note with actor names linked in (PageLinks.text) still shows exactly what was typed."""
+    from types import SimpleNamespace
+
+    from bookgen.links import MentionIndex, PageLinks
+
+    actors = {f"a{i}": SimpleNamespace(id=f"a{i}", name=n, aliases=()) for i, n in enumerate(names)}
+    book = SimpleNamespace(actors=actors)
+    pieces = st.sampled_from(names + MD_CHARS + ["x", " said "])
+    typed = data.draw(st.lists(pieces, min_size=1, max_size=20).map("".join))
+    want = visible(typed)
+    assume(want)
+    md = PageLinks(book, MentionIndex(book), "issues/x.md").text(typed)
+    assert "\n" not in md
+    for name, html in (("Python-Markdown", _python_markdown().reset().convert(md)),
+                       ("markdown-it", _markdown_it().render(md))):
+        assert _html_text(html) == want, (name, md, html)
