@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Iterator, TextIO
 
 from bookgen.exports import export_files
+from bookgen.incremental import IncrementalRenderer
 from bookgen.model import Book
 from bookgen.pdf import PDF_NAME, PdfBuildError, content_version, render_pdf
 from bookgen.pipeline import CheckResult, check
@@ -120,13 +121,15 @@ def build(paths: Paths, strict: bool = False, out: TextIO = sys.stderr, paper: s
     return 0 if pdf_ok else 1
 
 
-def regenerate(paths: Paths, out: TextIO = sys.stderr) -> Book | None:
+def regenerate(paths: Paths, out: TextIO = sys.stderr, renderer: IncrementalRenderer | None = None) -> Book | None:
+    """check -> pages -> docs tree (changed bytes only). With a ``renderer`` (serve), only the
+    pages an annotation edit can change are rendered again (:mod:`bookgen.incremental`)."""
     result = check(paths.root)
     report(result, out=out)
     if result.book is None:
         out.write("content has errors: the served site keeps its last good pages\n")
         return None
-    written = generate(result.book, paths)
+    written = generate(result.book, paths, renderer.render(result.book) if renderer else None)
     if written.written or written.deleted:
         out.write(f"regenerated {len(written.written)} page(s), removed {len(written.deleted)}\n")
     return result.book
@@ -146,7 +149,8 @@ def serve(paths: Paths, host: str, port: int, out: TextIO = sys.stderr) -> int:
     """Regenerate docs whenever content/, seeds/ or templates/ change; MkDocs serves and reloads."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    book = regenerate(paths, out)
+    renderer = IncrementalRenderer(paths.templates)
+    book = regenerate(paths, out, renderer)
     if book is None:
         return 1
     stop = threading.Event()
@@ -157,13 +161,13 @@ def serve(paths: Paths, host: str, port: int, out: TextIO = sys.stderr) -> int:
             now = _snapshot(paths)
             if now != before:
                 before = now
-                regenerate(paths, out)
+                regenerate(paths, out, renderer)
 
     threading.Thread(target=watch, daemon=True).start()
     config_file = str(paths.root / "mkdocs.yml")
     try:
         mkdocs_serve(config_file=config_file, livereload=True, dev_addr=f"{host}:{port}",
-                     docs_dir=str(paths.docs), nav=_nav(book), strict=False,
+                     docs_dir=str(paths.docs), nav=_nav(book), strict=False, build_type="dirty",
                      hooks=[str(Path(__file__).resolve().parent / "theme" / "serve_hook.py")])
     finally:
         stop.set()

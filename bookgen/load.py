@@ -95,7 +95,7 @@ def load_content(root: Path, problems: Problems) -> LoadedContent:
                 continue
             if too_large(path.stat().st_size, shown, problems):  # before reading a huge file
                 continue
-            doc = read_yaml(path.read_bytes(), shown, problems)
+            doc = _read_yaml_remembered(path.read_bytes(), shown, problems)
             if doc is not None:
                 loaded.docs[kind][entity_id] = doc
             else:
@@ -105,6 +105,24 @@ def load_content(root: Path, problems: Problems) -> LoadedContent:
         if text is not None:
             loaded.texts[source_id] = text
     return loaded
+
+
+# path as shown -> (sha256 of its bytes, the document read from them without any problem). A long
+# process (`bookgen serve`) re-reads only the files whose bytes changed; the key is the whole
+# content, so a remembered document is never stale. Only the latest version per path is kept.
+_READ: dict[str, tuple[bytes, YamlDocument]] = {}
+
+
+def _read_yaml_remembered(raw: bytes, shown: str, problems: Problems) -> YamlDocument | None:
+    digest = hashlib.sha256(raw).digest()
+    hit = _READ.get(shown)
+    if hit is not None and hit[0] == digest:
+        return hit[1]
+    before = len(problems.items)
+    doc = read_yaml(raw, shown, problems)
+    if doc is not None and len(problems.items) == before:  # warnings must be reported every time
+        _READ[shown] = (digest, doc)
+    return doc
 
 
 def read_source_text(root: Path, source_id: EntityId, doc: YamlDocument,

@@ -7,6 +7,8 @@ reference between entities is checked, with a "did you mean" for unknown ids.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any, Callable
 
 from bookgen.dates import BookDate, DateError, parse_date
@@ -55,7 +57,15 @@ class _Reader:
         return Statement(data["text"], tuple(data["cite"]), self.loc(*path))
 
 
+# (schema, sha256 of the canonical JSON of a value that passed it): a long process (serve) checks
+# each unchanged document against its schema once. Validity depends on nothing else.
+_PASSED: set[tuple[str, bytes]] = set()
+
+
 def _schema_ok(doc: YamlDocument, schema_name: str, problems: Problems) -> bool:
+    key = (schema_name, hashlib.sha256(json.dumps(doc.data, sort_keys=True).encode()).digest())
+    if key in _PASSED:
+        return True
     ok = True
     errors = sorted(validator(schema_name).iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path)))
     for error in errors:
@@ -65,6 +75,8 @@ def _schema_ok(doc: YamlDocument, schema_name: str, problems: Problems) -> bool:
         line, col = doc.mark(path, key=at_key)
         problems.error(doc.path, line, col, message, "schema")
         ok = False
+    if ok:
+        _PASSED.add(key)
     return ok
 
 
