@@ -36,17 +36,26 @@ class Section:
 def mark(text: str, start: int, spans: list[tuple[int, int, EntityId]]) -> Md:
     """Markdown for ``text`` (which begins at offset ``start``) with the given spans marked."""
     end = start + len(text)
-    clipped = [(max(a, start), min(b, end), aid) for a, b, aid in spans if a < end and b > start]
-    cuts = sorted({start, end, *(a for a, _, _ in clipped), *(b for _, b, _ in clipped)})
+    clipped = [(max(a, start), min(b, end), aid, a) for a, b, aid in spans if a < end and b > start]
+    cuts = sorted({start, end, *(a for a, _, _, _ in clipped), *(b for _, b, _, _ in clipped)})
     out: list[str] = []
     for a, b in zip(cuts, cuts[1:]):
-        for s, _, aid in clipped:
-            if s == a:
+        for _, _, aid, first in clipped:
+            if first == a:  # the anchor goes where the quote starts, once (not where a cell clips it)
                 out.append(f'<a id="{html_attr(annotation_anchor(aid))}"></a>')
         piece = escape(text[a - start: b - start])
-        covered = any(s <= a and b <= e for s, e, _ in clipped)
+        covered = any(s <= a and b <= e for s, e, _, _ in clipped)
         out.append(f"<mark>{piece}</mark>" if covered and piece.strip() else piece)
     return Md("".join(out))
+
+
+def _in_a_cell(row: Block, offset: int) -> int:
+    """The first offset at or after ``offset`` that lies in a cell of ``row``: a quote starting on
+    a '|' or on the space before a cell gets its anchor at the cell's first character."""
+    for cell in row.cells:
+        if cell.end > offset:
+            return max(offset, cell.start)
+    return offset
 
 
 def source_sections(book: Book, source_id: EntityId) -> list[Section]:
@@ -56,10 +65,12 @@ def source_sections(book: Book, source_id: EntityId) -> list[Section]:
         cites = list(book.by_passage.get((source_id, block.number), ()))
         spans = [(book.anchors[a.id].start, book.anchors[a.id].end, a.id) for a in cites]
         if block.kind == "row":
+            spans = [(_in_a_cell(block, a), b, aid) for a, b, aid in spans]
             cells = [mark(c.text, c.start, spans) for c in block.cells]
             if block.header or not sections or sections[-1].kind != "table":
                 sections.append(Section("table", block, header=cells if block.header else []))
                 if block.header:
+                    sections[-1].cited_by.extend(cites)
                     continue
             sections[-1].rows.append(Row(block, cells))
             sections[-1].cited_by.extend(cites)

@@ -40,7 +40,7 @@ def pages(mini: Book) -> dict[str, str]:
     (": not a definition", "&#58; not a definition"),
     ("two\n\nlines  folded", "two lines folded"),
     ("bidi \u202e here", "bidi \\[U+202E\\] here"),
-    ("[^note] inline footnote", "\\[^note\\] inline footnote"),
+    ("[^note] inline footnote", "\\[&#94;note\\] inline footnote"),
     ("plain words, 95% done.", "plain words, 95% done."),
 ])
 def test_escape(typed: str, markdown: str) -> None:
@@ -161,3 +161,24 @@ def test_rendering_is_deterministic(mini: Book, pages: dict[str, str]) -> None:
 def test_only_renders_the_selected_pages(mini: Book) -> None:
     assert list(render_pages(mini, REPO_ROOT / "templates", only=lambda p: p.startswith("actors/"))) == [
         "actors/index.md", "actors/alpha.md", "actors/alphaland.md", "actors/beta.md"]
+
+
+def test_table_quotes_get_one_anchor_each_and_header_rows_are_linkable(tmp_path: Path) -> None:
+    """A quote across cells is anchored once (an id twice breaks links and the PDF); a quote that
+    starts on a '|' is anchored at the cell; a cited header row is listed and has its ¶ anchor."""
+    root = make_project(tmp_path, MINI)
+    path = root / "content" / "annotations" / "talks.yaml"
+    extra = "".join(f"  - id: {i}\n    kind: assessment\n    quote: \"{q}\"\n{p}    note: {i}.\n    issues: [guarantees]\n"
+                    for i, q, p in [("t-cells", "2025 | A 28-point", ""), ("t-bar", "| Dec. 28, 2025", ""),
+                                    ("t-header", "Date", '    prefix: "| "\n')])
+    path.write_text(path.read_text("utf-8") + extra, "utf-8")
+    result = check(root)
+    assert result.book is not None, result.problems.render("text")
+    talks = render_pages(result.book, REPO_ROOT / "templates")["sources/talks.md"]
+    ids = re.findall(r'id="([^"]+)"', talks)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert 'Late Nov. <a id="a-t-cells"></a><mark>2025</mark> | <mark>A 28-point</mark>' in talks.replace(
+        '<a id="a-t-proposal"></a>', "")
+    assert '| <a id="p7"></a>¶7 | <a id="a-t-bar"></a><mark>Dec. 28, 2025</mark> |' in talks
+    assert '| <a id="p5"></a>¶ | <a id="a-t-header"></a><mark>Date</mark> | Event |' in talks
+    assert "- t-header.[^t-header]" in talks
