@@ -14,6 +14,7 @@ ID_MAX = 64
 WINDOWS_RESERVED = frozenset(
     ["con", "prn", "aux", "nul"] + [f"com{i}" for i in range(10)] + [f"lpt{i}" for i in range(10)]
 )
+PAGE_RESERVED = frozenset(["index"])  # issues/index.md, actors/index.md, sources/index.md are list pages
 ID_RULE = ("ids are 1–64 characters of lower-case ASCII letters, digits and single hyphens "
            "(e.g. 'security-guarantees'), and not a Windows device name such as 'con' or 'nul'")
 
@@ -44,4 +45,6 @@ def id_problem(value: str) -> str | None:
         return f"id '{shown(value, 20)}' is {len(value)} characters long; {ID_RULE}"
     if value in WINDOWS_RESERVED:
         return f"id '{value}' is a Windows device name; {ID_RULE}"
+    if value in PAGE_RESERVED:
+        return f"id '{value}' is taken by the list page of its section (issues/index.md etc.); choose another id"
     return None

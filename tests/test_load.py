@@ -98,3 +98,11 @@ def test_a_yaml_problem_drops_only_that_file(mini_project: Path) -> None:
     loaded, problems = load(mini_project)
     assert problems == [("content/actors/beta.yaml", "error", "yaml-duplicate-key")]
     assert sorted(loaded.docs["actors"]) == ["alpha", "alphaland"]
+
+
+def test_index_is_not_an_id_it_would_replace_a_list_page(mini_project: Path) -> None:
+    """actors/index.yaml would render to actors/index.md, the list of all actors, and replace it."""
+    (mini_project / "content" / "actors" / "index.yaml").write_text("name: Index\nkind: person\n")
+    loaded, problems = load(mini_project)
+    assert problems == [("content/actors/index.yaml", "error", "bad-id")]
+    assert "index" not in loaded.docs["actors"]
