@@ -70,6 +70,12 @@ _PREAMBLE = r"""
 // Bullet points are paragraphs with a hanging bullet (see typst_markup.PageRenderer.bullet).
 #let bullet(body) = par(justify: false, hanging-indent: 1.1em)[#h(0.3em)#box(width: 0.8em)[•]#body]
 #let bullets(body) = pad(left: 1.1em, body)
+// One row of a table too wide for the page (see typst_markup.PageRenderer.cards).
+#let card(title, body) = block(above: 1em, below: 0.6em, breakable: true, width: 100%)[
+  #block(sticky: true, below: 0.4em, title)
+  #set text(size: 0.92em)
+  #body
+]
 
 #show footnote.entry: set text(size: 7.8pt)
 #show footnote.entry: set par(justify: false, leading: 0.45em)
@@ -123,7 +129,7 @@ def _fill(template: str, values: dict[str, str]) -> str:
 
 
 def pageref_pass1(width: str) -> str:
-    return f"#let pageref(target) = text(size: 0.8em, fill: muted)[(p.~#box(width: {width})[)])]"
+    return f"#let pageref(target) = text(size: 0.8em, fill: muted)[(p.~#box(width: {width})[)]]"
 
 
 def pageref_pass2(width: str, positions: dict[str, tuple[int, str, str]]) -> str:
@@ -131,7 +137,7 @@ def pageref_pass2(width: str, positions: dict[str, tuple[int, str, str]]) -> str
     table = ", ".join(f"{string(k)}: (page: {p}, x: {x}, y: {y})" for k, (p, x, y) in sorted(positions.items()))
     return (f"#let bgpos = ({table}{',' if len(positions) == 1 else ''}{':' if not positions else ''})\n"
             f"#let pageref(target) = {{ let p = bgpos.at(str(target)); text(size: 0.8em, fill: muted, "
-            f"link(p)[(p.~#box(width: {width})[#p.page;)])]) }}")
+            f"link(p)[(p.~#box(width: {width})[#p.page;)]]) }}")
 
 
 def preamble(title: str, date: dt.date | None, paper: str, pageref: str) -> str:

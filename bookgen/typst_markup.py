@@ -32,6 +32,7 @@ _ANY_TAG = re.compile(r"<[^>]*>")
 _PARA = re.compile(r"¶\s?(\d+)")
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
 MAX_LEVEL = 6
+MAX_COLUMNS = 6  # wider tables print as one block per row (see PageRenderer.cards)
 
 
 def parser() -> MarkdownIt:
@@ -236,6 +237,8 @@ class PageRenderer:
         if not rows:
             return ""
         ncols = max(len(r[1]) for r in rows)
+        if ncols > MAX_COLUMNS:
+            return self.cards(rows)
         columns = column_widths([r[2] for r in rows], ncols)
         out = [f"#table(columns: ({columns}),"]
         head = [r for r in rows if r[0]]
@@ -246,6 +249,22 @@ class PageRenderer:
                 out.append(", ".join(f"[{c}]" for c in _pad(cells, ncols)) + ",")
         out.append(")")
         return "\n".join(out)
+
+    def cards(self, rows: list[tuple[bool, list[str], list[str]]]) -> str:
+        """A table too wide for the page (a matrix): one block per row, "column: value" lines.
+
+        Empty cells ("—") are left out, so a sparse actor x issue matrix reads as who holds what.
+        """
+        head = next((r for r in rows if r[0]), None)
+        names = head[1] if head else []
+        out = []
+        for is_head, cells, plain in rows:
+            if is_head or not cells:
+                continue
+            lines = [f"#bullet[#strong[{names[i] if i < len(names) else ''}:] {cell}]"
+                     for i, cell in enumerate(cells[1:], 1) if plain[i].strip() not in ("", "—", "-")]
+            out.append(f"#card[#strong[{cells[0]}]][{chr(10).join(lines) or text('—')}]")
+        return "\n\n".join(out)
 
     # inline -------------------------------------------------------------------------------------------
     def inline(self, nodes: list[SyntaxTreeNode], lift: list[str] | None = None,
@@ -389,23 +408,34 @@ def _pad(cells: list[str], n: int) -> list[str]:
 
 
 def column_widths(rows: list[list[str]], ncols: int) -> str:
-    """Typst column sizes from the cells' text.
+    """Typst column sizes from the cells' text (each a share of the text width, or ``fr``).
 
-    Columns of tiny values (counts, "¶6") fit their content; the others share the width in
-    proportion to their text, but never less than their longest cell up to ~20 characters, so a
-    name or a date is not squeezed into one letter per line.
+    Short columns (counts, statuses, dates, names) get room for their longest value, never less
+    than their longest word, so nothing is squeezed to a letter per line or runs into the next
+    cell; long columns share what is left in proportion to their text.
     """
-    sizes: list[str] = []
+    short: dict[int, tuple[float, float]] = {}  # column -> (wanted %, minimum %)
+    long: dict[int, float] = {}
     for i in range(ncols):
         cells = [r[i] for r in rows if i < len(r)] or [""]
-        lengths = [len(c) for c in cells]
-        longest = max(lengths)
-        if longest <= 8:
-            sizes.append("auto")
-            continue
-        body = lengths[1:] or lengths
-        average = sum(body) / len(body)
+        longest = max(len(c) for c in cells)
         word = max((len(w) for c in cells for w in c.split()), default=0)
-        weight = max(min(longest, 20), word, 0.6 * average + 0.4 * min(longest, 150))
-        sizes.append(f"{weight / 10:.1f}fr")
+        if longest <= 24:
+            short[i] = (longest * _CHAR + _PAD, word * _CHAR + _PAD)
+        else:
+            body = [len(c) for c in cells[1:]] or [longest]
+            long[i] = max(2.0, (0.6 * sum(body) / len(body) + 0.4 * min(longest, 150)) / 10)
+    budget = 100.0 - (30.0 * len(long) if long else 0.0)
+    wanted = sum(w for w, _ in short.values())
+    if wanted > budget:  # shrink the short columns towards their longest word, evenly
+        floor = sum(m for _, m in short.values())
+        k = max(0.0, (budget - floor) / (wanted - floor)) if wanted > floor else 0.0
+        short = {i: (m + k * (w - m), m) for i, (w, m) in short.items()}
+    sizes = [f"{short[i][0]:.1f}%" if i in short else f"{long[i]:.1f}fr" for i in range(ncols)]
+    if not long:  # no column to take the rest: let the short ones share it
+        sizes = [f"{short[i][0]:.1f}fr" for i in range(ncols)]
     return ", ".join(sizes) + ("," if ncols == 1 else "")
+
+
+_CHAR = 1.0  # % of the text width one character of table text takes (8.6 pt Libertinus, A4)
+_PAD = 2.2  # % for the cell's inset

@@ -76,7 +76,23 @@ def test_markdown_structure_becomes_typst_calls() -> None:
     assert out.startswith('#heading(level: 2)[#"Title";] <issues:x>')
     assert '#emph[#"em";]' in out and '#strong[#"strong";]' in out
     assert out.count("#bullet[") == 2
-    assert "#table(columns: (auto, auto)," in out and 'table.header([#"A";], [#"B";])' in out
+    assert "#table(columns: (" in out and 'table.header([#"A";], [#"B";])' in out
+
+
+def test_wide_tables_print_as_one_block_per_row() -> None:
+    head = "| Actor | " + " | ".join(f"I{i}" for i in range(8)) + " |\n|" + "---|" * 9 + "\n"
+    out = _render(head + "| Beta | — | holds *x* | — | — | — | — | — | — |\n")
+    assert "#table" not in out and out.count("#card[") == 1
+    assert '#strong[#"I1";:]' in out and "I0" not in out  # empty cells are left out
+
+
+def test_column_widths_keep_short_columns_whole() -> None:
+    from bookgen.typst_markup import column_widths
+
+    rows = [["Figure", "Stated by", "Note"], ["4 years", "Volodymyr Zelensky", "x " * 120]]
+    sizes = column_widths(rows, 3).split(", ")
+    assert sizes[0].endswith("%") and sizes[1].endswith("%") and sizes[2].endswith("fr")
+    assert float(sizes[1][:-1]) >= len("Volodymyr Zelensky")
 
 
 def test_links_become_page_references_once_per_page() -> None:
