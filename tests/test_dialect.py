@@ -1,7 +1,8 @@
 """The generated Markdown reads the same in both readers it is written for.
 
 Python-Markdown (configured as MkDocs configures it from mkdocs.yml: toc, tables, fenced_code,
-footnotes) makes the website; markdown-it-py (commonmark + tables + footnotes) makes the PDF. For
+footnotes, front matter taken off) makes the website; markdown-it-py as bookgen.typst_markup sets
+it up (commonmark + tables + footnotes + front matter) makes the PDF. For
 every page of the mini fixture and the seed book, both HTML outputs are reduced to the same
 outline — block kinds, inline kinds, link targets, footnote references and definitions, and
 visible text — and compared.
@@ -16,10 +17,8 @@ from pathlib import Path
 
 import markdown
 import pytest
-from markdown_it import MarkdownIt
-from mdit_py_plugins.footnote import footnote_plugin
-from mdit_py_plugins.front_matter import front_matter_plugin
 
+from bookgen import typst_markup
 from conftest import MINI, REPO_ROOT
 from regenerate_golden import GoldenError, render_docs
 
@@ -134,8 +133,8 @@ def python_markdown(text: str) -> Outline:
 
 
 def markdown_it(text: str) -> Outline:
-    """The PDF's reader (with the front matter plugin, as bookgen.typst_markup sets it up)."""
-    md = MarkdownIt("commonmark").enable("table").use(footnote_plugin).use(front_matter_plugin)
+    """The PDF's reader, exactly as the PDF renderer sets it up (front matter plugin included)."""
+    md = typst_markup.parser()
     env: dict = {}
     html = md.render(text, env)
     listed = env.get("footnotes", {}).get("list", {})
@@ -198,6 +197,12 @@ def test_the_comparison_sees_known_dialect_differences(text: str) -> None:
     are reported."""
     a, b = python_markdown(text), markdown_it(text)
     assert compare("sample", text), (a, b)
+
+
+def test_front_matter_is_not_content_for_either_reader() -> None:
+    text = "---\ntags:\n  - alpha\n---\n\n# Title\n\nBody.\n"
+    a, b = python_markdown(text), markdown_it(text)
+    assert a.blocks == b.blocks == ["h1", "p"] and a.visible() == b.visible() == "Title Body."
 
 
 def test_footnotes_are_matched_by_label_in_both_readers() -> None:
