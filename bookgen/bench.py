@@ -6,7 +6,9 @@ cache warmed by a smaller size helps a larger one. Per size it reports seconds f
 ``model``, ``render`` (Markdown pages), ``pdf`` (Typst), ``write`` (exports, assets, changed files
 only), ``mkdocs`` (the strict site build), in the order ``bookgen build`` runs them; ``bookgen`` (the sum of bookgen's own
 stages, everything before MkDocs), ``bookgen_share`` (that sum over MkDocs' time), ``pages``,
-``pdf_pages``, ``peak_bookgen_mib`` (peak after bookgen's stages) and ``peak_mib`` (peak of the run).
+``pdf_pages``, ``cpu_bookgen`` and ``cpu_mkdocs`` (CPU seconds of this process: a check on wall
+times taken on a busy machine), ``peak_bookgen_mib`` (peak after bookgen's stages) and ``peak_mib``
+(peak of the run).
 A skipped stage is ``null``.
 """
 
@@ -65,6 +67,7 @@ def run_one(n: int, workdir: Path, seed: int = 1, mkdocs: bool = True, pdf: bool
     shutil.copy2(project / "mkdocs.yml", workdir / "mkdocs.yml")
     paths = Paths(workdir)
 
+    cpu0 = time.process_time()
     result = check(workdir)
     if result.book is None or result.problems.errors:
         raise BenchError(f"{n} sources: the synthetic corpus failed check:\n{result.problems.render('text')}")
@@ -75,8 +78,10 @@ def run_one(n: int, workdir: Path, seed: int = 1, mkdocs: bool = True, pdf: bool
     row["render"] = time.perf_counter() - t0
     row["pages"] = len(pages)
     row["pdf"] = row["pdf_pages"] = None
+    cpu_bookgen = time.process_time() - cpu0
     if pdf:  # as `bookgen build` does: the PDF is made before the docs tree, which links it
         row.update(_run_pdf(result.book, pages, paths.pdf))
+    cpu0 = time.process_time()
     if not paths.pdf.is_file():  # skipped: a stand-in, so the home page's link to it resolves
         paths.pdf.parent.mkdir(parents=True, exist_ok=True)
         paths.pdf.write_bytes(b"%PDF-1.7\n% bookgen bench: PDF skipped\n")
@@ -84,15 +89,17 @@ def run_one(n: int, workdir: Path, seed: int = 1, mkdocs: bool = True, pdf: bool
     write_tree(paths.docs, docs_files(result.book, paths, pages))  # exports, assets, then only changed bytes
     row["write"] = time.perf_counter() - t0
     row["bookgen"] = sum(row[k] for k in BOOKGEN_STAGES)
+    row["cpu_bookgen"] = cpu_bookgen + time.process_time() - cpu0
     row["peak_bookgen_mib"] = _peak_mib()
 
-    row["mkdocs"] = row["bookgen_share"] = None
+    row["mkdocs"] = row["cpu_mkdocs"] = row["bookgen_share"] = None
     if mkdocs:
         from bookgen.site import build_site
 
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), time.process_time()
         build_site(workdir, result.book, paths.docs, paths.site)
         row["mkdocs"] = time.perf_counter() - t0
+        row["cpu_mkdocs"] = time.process_time() - cpu0
         row["bookgen_share"] = row["bookgen"] / row["mkdocs"]
     row["peak_mib"] = _peak_mib()
     return row
