@@ -1,7 +1,8 @@
 """End to end: ``bookgen build`` on a scratch copy of a book, then the website read as HTML.
 
 A page per issue, actor, date and source; MkDocs strict mode silent; every footnote link lands on
-an existing ``id`` in its target page; no internal link points to a missing page or anchor.
+an existing ``id`` in its target page; no internal link points to a missing page or anchor; no id
+is written twice on a page.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from bookgen.pipeline import check
 @dataclass
 class Page:
     ids: set[str] = field(default_factory=set)
+    duplicate_ids: list[str] = field(default_factory=list)
     links: list[tuple[str, bool]] = field(default_factory=list)  # (href, inside the footnotes)
 
 
@@ -38,6 +40,8 @@ class _PageParser(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
         if a.get("id"):
+            if a["id"] in self.page.ids:
+                self.page.duplicate_ids.append(a["id"])  # type: ignore[arg-type]
             self.page.ids.add(a["id"])  # type: ignore[arg-type]
         if tag == "div":
             self.div_depth += 1
@@ -161,3 +165,9 @@ def test_no_internal_link_points_to_a_missing_page_or_anchor(built: Built) -> No
             elif fragment and file in built.pages and fragment not in built.pages[file].ids:
                 bad.append(f"{name}: {href} -> no id '{fragment}' in {file}")
     assert not bad, "broken internal links:\n" + "\n".join(bad)
+
+
+def test_no_page_has_an_id_twice(built: Built) -> None:
+    """A link to an id written twice lands on the first: possibly not the passage it cites."""
+    dups = {name: page.duplicate_ids for name, page in built.pages.items() if page.duplicate_ids}
+    assert not dups, dups
