@@ -1,0 +1,64 @@
+"""The built seed book, served on 127.0.0.1, shared by the browser and link-checker tests.
+
+The site is built once per test session (from a scratch copy of the repo's content, seeds,
+templates and mkdocs.yml, as ``bookgen build`` does it: strict) and served by the standard
+library's HTTP server from a daemon thread. Nothing here reaches beyond 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import http.server
+import io
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from conftest import REPO_ROOT, make_project
+
+AXE = REPO_ROOT / "tests" / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = REPO_ROOT / "build" / "screenshots"  # gitignored; look at them after a run
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    root: Path  # the scratch project
+    site: Path  # its built site/
+    build_log: str  # what `bookgen build` printed
+
+
+@functools.cache
+def built_site() -> BuiltSite:
+    """Build the seed book once per session into a temporary folder (removed at exit)."""
+    from bookgen.commands import Paths, build
+
+    tmp = Path(tempfile.mkdtemp(prefix="bookgen-browser-"))
+    atexit.register(shutil.rmtree, tmp, True)
+    root = make_project(tmp, REPO_ROOT)
+    out = io.StringIO()
+    code = build(Paths(root), out=out)
+    if code != 0:
+        raise AssertionError(f"the seed book did not build:\n{out.getvalue()}")
+    return BuiltSite(root, root / "site", out.getvalue())
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+
+@functools.cache
+def served_site() -> str:
+    """Serve the built site on 127.0.0.1 (a free port); return its base URL, ending in '/'."""
+    site = built_site().site
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    atexit.register(server.shutdown)
+    return f"http://127.0.0.1:{server.server_address[1]}/"

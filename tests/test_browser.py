@@ -1,0 +1,177 @@
+"""The reader's website in a real browser: Debian's Chromium driven by Playwright, against the built
+seed book served on 127.0.0.1.
+
+Every test records every network request the pages make and fails on any host but 127.0.0.1.
+axe-core (tests/node_modules, installed by ``make test-deps``) checks every page kind in both
+palettes; screenshots of every page kind at desktop and phone widths go to build/screenshots/.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+
+from browser_support import AXE, CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, served_site
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (make test-deps)")
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+# One page of each kind in the seed book (paths under the site root).
+PAGE_KINDS = {
+    "home": "",
+    "issues": "issues/",
+    "issue": "issues/security-guarantees/",
+    "actors": "actors/",
+    "actor": "actors/zelensky/",
+    "timeline": "dates/",
+    "date": "dates/2025-12-28/",
+    "positions": "positions/",
+    "claims": "claims/",
+    "sources": "sources/",
+    "source": "sources/closer-than-ever/",
+    "method": "method/",
+}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make test-deps` (apt-get install chromium)")
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def requests_seen() -> list[str]:
+    return []
+
+
+@pytest.fixture
+def page(browser: object, requests_seen: list[str]) -> Iterator[object]:
+    """A fresh page that records every request; the test fails if any leaves 127.0.0.1."""
+    context = browser.new_context(viewport=DESKTOP)  # type: ignore[attr-defined]
+    context.on("request", lambda r: requests_seen.append(r.url))
+    pg = context.new_page()
+    yield pg
+    context.close()
+    foreign = sorted({u for u in requests_seen
+                      if urlsplit(u).scheme not in ("data", "blob") and urlsplit(u).hostname != "127.0.0.1"})
+    assert not foreign, f"requests left the site: {foreign}"
+
+
+def _path(pg: object) -> str:
+    return urlsplit(pg.url).path  # type: ignore[attr-defined]
+
+
+def test_follow_issue_actor_date_then_a_footnote_to_its_highlighted_passage(page: object,
+                                                                              requests_seen: list[str]) -> None:
+    pg = page
+    base = served_site()
+    pg.goto(base)
+    assert pg.locator("h1").first.inner_text().startswith("Trump")
+    # home -> an issue (status table)
+    pg.locator("article table a[href*='issues/security-guarantees/']").first.click()
+    assert _path(pg) == "/issues/security-guarantees/"
+    # issue -> an actor (positions table)
+    pg.locator("article table a[href*='actors/zelensky/']").first.click()
+    assert _path(pg) == "/actors/zelensky/"
+    assert pg.locator("h1").inner_text().startswith("Volodymyr Zelensky")
+    # actor -> a date (timeline table)
+    pg.locator("article table a[href*='dates/2025-12-28/']").first.click()
+    assert _path(pg) == "/dates/2025-12-28/"
+    # a footnote: its reference, then the source link inside the note
+    ref = pg.locator("article sup[id^='fnref'] a").first
+    note_id = ref.get_attribute("href").lstrip("#")
+    ref.click()
+    note = pg.locator(f"[id='{note_id}']")
+    source_link = note.locator("a[href*='sources/']").first
+    href = source_link.get_attribute("href")
+    anchor = href.split("#", 1)[1]
+    assert anchor.startswith("a-")
+    source_link.click()
+    pg.wait_for_url(re.compile(r"/sources/[^/]+/#a-"))
+    target = pg.locator(f"[id='{anchor}']")
+    assert target.count() == 1
+    # the anchor sits right before the highlighted quote, and the page scrolled to it
+    assert pg.evaluate(f"document.getElementById('{anchor}').nextElementSibling.tagName") == "MARK"
+    assert pg.evaluate(f"document.getElementById('{anchor}').matches(':target')")
+    box = pg.locator(f"[id='{anchor}'] + mark").bounding_box()
+    assert box is not None and 0 <= box["y"] < DESKTOP["height"]
+    assert requests_seen  # the recorder saw the navigation
+
+
+def test_footnote_tooltip_shows_the_quote_on_hover(page: object) -> None:
+    pg = page
+    pg.goto(served_site() + PAGE_KINDS["issue"])
+    ref = pg.locator("article sup[id^='fnref'] a").first
+    ref.hover()
+    tooltip = pg.locator(".md-tooltip2, .md-tooltip").filter(has_text="reported in").first
+    tooltip.wait_for(state="visible", timeout=5000)
+    assert "¶" in tooltip.inner_text()
+
+
+@pytest.mark.parametrize("query,target", [("Zelenskyy", "/actors/zelensky/"), ("Kremlin", "/actors/russia/")])
+def test_search_finds_an_actor_by_any_alias(page: object, query: str, target: str) -> None:
+    pg = page
+    pg.goto(served_site())
+    pg.locator("label.md-search__icon, .md-search__input").first.click()
+    pg.locator("input.md-search__input").fill(query)
+    pg.locator(".md-search-result__meta", has_text="matching").wait_for(timeout=10000)
+    hit = pg.locator(f".md-search-result__item > a[href*='{target}']").first
+    hit.wait_for(state="visible", timeout=10000)
+    hit.click()
+    pg.wait_for_url(re.compile(re.escape(target) + r"(\?[^#]*)?(#.*)?$"))
+    assert _path(pg) == target
+
+
+def _axe(pg: object) -> list[dict]:
+    pg.add_script_tag(path=str(AXE))  # type: ignore[attr-defined]
+    result = pg.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ['violations']});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                       nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+    }""")  # type: ignore[attr-defined]
+    return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_page_kind_has_no_serious_accessibility_violations(browser: object, requests_seen: list[str],
+                                                                 scheme: str) -> None:
+    """axe-core on every page kind, in the light and the dark palette; screenshots on the way."""
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: run `make test-deps` (npm install --prefix tests)")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    base = served_site()
+    found: dict[str, list[dict]] = {}
+    for size_name, size in (("desktop", DESKTOP), ("phone", PHONE)):
+        context = browser.new_context(viewport=size, color_scheme=scheme)  # type: ignore[attr-defined]
+        context.on("request", lambda r: requests_seen.append(r.url))
+        pg = context.new_page()
+        for kind, path in PAGE_KINDS.items():
+            pg.goto(base + path)
+            assert pg.locator("h1").count() >= 1, kind
+            pg.screenshot(path=str(SCREENSHOTS / f"{kind}-{size_name}-{scheme}.png"), full_page=False)
+            if size_name == "desktop":
+                bad = _axe(pg)
+                if bad:
+                    found[kind] = bad
+        # the search dialog, open, is a page state of its own
+        if size_name == "desktop":
+            pg.goto(base)
+            pg.locator("label.md-search__icon, .md-search__input").first.click()
+            pg.locator("input.md-search__input").fill("Kremlin")
+            pg.locator(".md-search-result__item").first.wait_for(state="visible", timeout=10000)
+            bad = _axe(pg)
+            if bad:
+                found["search"] = bad
+        context.close()
+    foreign = sorted({u for u in requests_seen if urlsplit(u).hostname not in (None, "127.0.0.1")})
+    assert not foreign, f"requests left the site: {foreign}"
+    assert not found, "\n".join(f"{k}: {v}" for k, v in found.items())
