@@ -214,5 +214,5 @@ def coverage_report(book: Book, out: TextIO) -> None:
     out.write(f"{'source':32} {'paragraphs':>10} {'cited':>6} {'left out':>9} {'unaccounted':>12}\n")
     for sid, cov in sorted(book.coverage.items()):
         missing = ", ".join(f"¶{n}" for n in cov.unaccounted)
-        out.write(f"{sid:32} {cov.accountable:>10} {len(cov.cited):>6} {len(cov.left_out):>9} "
+        out.write(f"{sid:32} {cov.accountable:>10} {len(cov.cited):>6} {len(cov.counted_left_out):>9} "
                   f"{len(cov.unaccounted):>12}{'  ' + missing if missing else ''}\n")

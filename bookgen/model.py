@@ -32,12 +32,15 @@ def _freeze(groups: Mapping[K, list[V]]) -> Mapping[K, tuple[V, ...]]:
 
 @dataclass(frozen=True)
 class Coverage:
-    """Paragraph accounting for one source."""
+    """Paragraph accounting for one source: ``accountable`` (paragraphs and table body rows) is
+    the sum of ``cited``, ``counted_left_out`` and ``unaccounted``. ``left_out`` keeps every
+    passage an editor left out, with the reason, headings included."""
 
     accountable: int
-    cited: tuple[int, ...]
+    cited: tuple[int, ...]  # accountable blocks cited by at least one annotation
     left_out: Mapping[int, str]
     unaccounted: tuple[int, ...]
+    counted_left_out: tuple[int, ...] = ()  # accountable blocks left out and not cited
 
 
 @dataclass(frozen=True)
@@ -165,9 +168,11 @@ def build_book(entities: Entities, texts: Mapping[EntityId, SourceText], anchori
     for sid, text in texts.items():
         left = anchoring.left_out.get(sid, {})
         accountable = [b.number for b in text.blocks if b.accountable]
-        cited = tuple(n for n in (b.number for b in text.blocks) if (sid, n) in by_passage)
+        cited = tuple(n for n in accountable if (sid, n) in by_passage)
+        counted_left_out = tuple(n for n in accountable if n not in cited and n in left)
         unaccounted = tuple(n for n in accountable if n not in cited and n not in left)
-        coverage[sid] = Coverage(len(accountable), cited, MappingProxyType(dict(left)), unaccounted)
+        coverage[sid] = Coverage(len(accountable), cited, MappingProxyType(dict(left)), unaccounted,
+                                 counted_left_out)
 
     def by_id(d: Mapping[EntityId, V]) -> Mapping[EntityId, V]:
         return MappingProxyType(dict(sorted(d.items())))
