@@ -10,7 +10,7 @@ import difflib
 
 import pytest
 
-from regenerate_golden import BOOKS, GOLDEN, REGENERATE, golden_files, render_docs
+from regenerate_golden import BOOKS, GOLDEN, REGENERATE, GoldenError, golden_files, render_docs
 
 MAX_DIFF_LINES = 400
 
@@ -38,7 +38,10 @@ def tree_diff(expected: dict[str, bytes], actual: dict[str, bytes]) -> str:
 def test_docs_tree_matches_golden(name: str) -> None:
     expected = golden_files(GOLDEN / name)
     assert expected, f"no golden tree at tests/golden/{name}; create it with: {REGENERATE}"
-    actual = render_docs(BOOKS[name])
+    try:
+        actual = render_docs(BOOKS[name])
+    except GoldenError as exc:
+        pytest.fail(str(exc), pytrace=False)
     report = tree_diff(expected, actual)
     assert not report, (f"the generated docs tree differs from tests/golden/{name}:\n{report}\n\n"
                         f"If the change is intended, regenerate the golden trees with: {REGENERATE}")
