@@ -206,7 +206,10 @@ class PageRenderer:
                          for c in inline.children):
             if all((t := self.resolver.resolve(self.page, c.attrs.get("href", ""))) and t.drop for c in links):
                 return ""
-        return self.inline(inline.children)
+        out = self.inline(inline.children)
+        if plain_text(_tokens(inline.children)).rstrip().endswith(":"):  # "Cited by:" stays with its list
+            return f"#block(sticky: true, above: 0.95em, below: 0.6em)[{out}]"
+        return out
 
     def heading(self, node: SyntaxTreeNode) -> str:
         level = int(node.tag[1:])
