@@ -265,8 +265,9 @@ def compile_document(doc: Document) -> bytes:
     """Pass 1 finds where every reference target lands; pass 2 prints the numbers and the PDF."""
     with tempfile.TemporaryDirectory(prefix="bookgen-pdf-") as tmp:
         folder = Path(tmp)
-        raw = _run_typst("query", doc.pass1(), folder).read_text("utf-8")
-        positions = _positions(raw, doc.targets)
+        found = _run_typst("query", doc.pass1(), folder)
+        positions = _positions(found.read_text("utf-8"), doc.targets)
+        found.unlink()  # the folder holds only the document again
         return _run_typst("compile", doc.pass2(positions), folder).read_bytes()
 
 

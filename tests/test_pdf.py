@@ -178,3 +178,15 @@ def test_pdf_command_writes_only_the_pdf(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (root / "site").iterdir()) == ["briefing.pdf"]
     assert not (root / "build" / "docs").exists()
+
+
+def test_document_date_comes_from_content_or_source_date_epoch(monkeypatch, mini) -> None:
+    from types import SimpleNamespace
+
+    _, book, _, out = mini
+    assert P.document_date(book) == book.as_of.latest_day
+    assert "2025" in str(PdfReader(str(out)).metadata.get("/CreationDate"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert str(P.document_date(SimpleNamespace(as_of=None))) == "2023-11-14"
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert P.document_date(SimpleNamespace(as_of=None)) is None
