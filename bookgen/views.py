@@ -70,14 +70,24 @@ class Item:
 def timeline(book: Book, issue: EntityId | None = None, actor: EntityId | None = None) -> list[Item]:
     """Events, status entries and dated positions in time order, filtered to one issue or actor."""
     items: list[Item] = []
-    for e in book.events.values():
+    # candidates from the indexes (a filtered timeline per issue and actor page stays linear in the
+    # book's size); the filters below are the definition, and the final sort fixes the order
+    events: Any = book.events.values()
+    annotations: Any = book.annotations.values()
+    if issue is not None:
+        events = {e.id: e for e in book.events_by_issue.get(issue, ())}.values()
+        annotations = {a.id: a for a in book.by_issue.get(issue, ())}.values()
+    elif actor is not None:
+        events = {e.id: e for e in book.events_by_actor.get(actor, ())}.values()
+        annotations = {a.id: a for a in book.by_actor.get(actor, ())}.values()
+    for e in events:
         if (issue is None or issue in e.issues) and (actor is None or actor in e.actors):
             items.append(Item(e.date, "event", e))
     if actor is None:
         for i in book.issues.values():
             if issue is None or i.id == issue:
                 items += [Item(s.as_of, "status", (i, s)) for s in i.status]
-    for a in book.annotations.values():
+    for a in annotations:
         if a.kind == "position" and a.date and (issue is None or issue in a.issues) \
                 and (actor is None or a.speaker == actor):
             items.append(Item(a.date, "position", a))
