@@ -124,6 +124,7 @@ def build(paths: Paths, strict: bool = False, out: TextIO = sys.stderr, paper: s
 def regenerate(paths: Paths, out: TextIO = sys.stderr, renderer: IncrementalRenderer | None = None) -> Book | None:
     """check -> pages -> docs tree (changed bytes only). With a ``renderer`` (serve), only the
     pages an annotation edit can change are rendered again (:mod:`bookgen.incremental`)."""
+    started = time.perf_counter()
     result = check(paths.root)
     report(result, out=out)
     if result.book is None:
@@ -131,7 +132,9 @@ def regenerate(paths: Paths, out: TextIO = sys.stderr, renderer: IncrementalRend
         return None
     written = generate(result.book, paths, renderer.render(result.book) if renderer else None)
     if written.written or written.deleted:
-        out.write(f"regenerated {len(written.written)} page(s), removed {len(written.deleted)}\n")
+        rendered = f"{renderer.last_rendered} rendered, " if renderer else ""
+        out.write(f"regenerated {len(written.written)} page(s) ({rendered}"
+                  f"{time.perf_counter() - started:.1f} s), removed {len(written.deleted)}\n")
     return result.book
 
 
