@@ -135,7 +135,7 @@ def document_date(book: Book) -> dt.date | None:
     return None
 
 
-_PAGEREF = re.compile(r"#pageref\(<([a-z0-9_.:-]+)>\)")
+_PAGEREF = re.compile(r"#(?:pageref|srclink)\(<([a-z0-9_.:-]+)>\)")
 _LENGTH = re.compile(r"-?\d+(?:\.\d+)?pt")
 PROBE = "bookgen-positions"
 

@@ -129,7 +129,8 @@ def _fill(template: str, values: dict[str, str]) -> str:
 
 
 def pageref_pass1(width: str) -> str:
-    return f"#let pageref(target) = text(size: 0.8em, fill: muted)[(p.~#box(width: {width})[)]]"
+    return (f"#let pageref(target) = text(size: 0.8em, fill: muted)[(p.~#box(width: {width})[)]]\n"
+            f"#let srclink(target, body) = body")
 
 
 def pageref_pass2(width: str, positions: dict[str, tuple[int, str, str]]) -> str:
@@ -137,7 +138,8 @@ def pageref_pass2(width: str, positions: dict[str, tuple[int, str, str]]) -> str
     table = ", ".join(f"{string(k)}: (page: {p}, x: {x}, y: {y})" for k, (p, x, y) in sorted(positions.items()))
     return (f"#let bgpos = ({table}{',' if len(positions) == 1 else ''}{':' if not positions else ''})\n"
             f"#let pageref(target) = {{ let p = bgpos.at(str(target)); text(size: 0.8em, fill: muted, "
-            f"link(p)[(p.~#box(width: {width})[#p.page;)]]) }}")
+            f"link(p)[(p.~#box(width: {width})[#p.page;)]]) }}\n"
+            f"#let srclink(target, body) = link(bgpos.at(str(target)), body)")
 
 
 def preamble(title: str, date: dt.date | None, paper: str, pageref: str) -> str:

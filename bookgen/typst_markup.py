@@ -403,7 +403,7 @@ def _close(stack: list[_Frame]) -> None:
 
 
 def _source_ref(number: int, para: int, label: str) -> str:
-    return f"{text(f'Source {number}, ¶{para}')} {page_ref(label)}"
+    return f"#srclink(<{label}>)[{text(f'Source {number}, ¶{para}')}]"
 
 
 def _pad(cells: list[str], n: int) -> list[str]:
