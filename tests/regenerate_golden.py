@@ -3,8 +3,9 @@
     python -m tests.regenerate_golden          # (or: make golden) rewrite both golden trees
 
 Each book is copied into a temporary project (content/, seeds/, pins/ + the repo's templates/ and
-mkdocs.yml, exactly as a build sees it), checked, and rendered to its docs tree in memory; the
-golden folder is then made to hold exactly those files. tests/test_golden.py diffs the same
+mkdocs.yml, exactly as a build sees it), checked, and rendered to its docs tree in memory (the
+pages and exports; static assets copied from templates/assets are left out); the golden folder is
+then made to hold exactly those files. tests/test_golden.py diffs the same
 rendering against the folders whole.
 """
 
@@ -32,7 +33,7 @@ class GoldenError(Exception):
 
 def render_docs(source_dir: Path) -> dict[str, bytes]:
     """The docs tree (path -> bytes) that ``bookgen build`` would write for the book in ``source_dir``."""
-    from bookgen.commands import Paths, docs_files
+    from bookgen.commands import ASSETS, Paths, docs_files
     from bookgen.pipeline import check
 
     with tempfile.TemporaryDirectory(prefix="bookgen-golden-") as tmp:
@@ -41,7 +42,9 @@ def render_docs(source_dir: Path) -> dict[str, bytes]:
         if result.book is None:
             raise GoldenError(f"the book in {source_dir} does not pass bookgen check:\n"
                               + result.problems.render("text"))
-        return docs_files(result.book, Paths(root))
+        files = docs_files(result.book, Paths(root))
+        assets = root / "templates" / ASSETS  # copied verbatim, not generated: not part of the golden
+        return {p: data for p, data in files.items() if not (assets / p).is_file()}
 
 
 def golden_files(folder: Path) -> dict[str, bytes]:
