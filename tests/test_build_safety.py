@@ -156,3 +156,32 @@ def test_interrupted_build_leaves_no_partial_output(tmp_path: Path, sig: int, pr
     assert tree(root / "site") == before  # the old site intact, or still absent
     assert (root / "site").exists() == previous
     assert leftovers(root) == []
+
+
+def test_signals_wait_until_the_swap_is_done(tmp_path: Path) -> None:
+    """A signal arriving between the two renames of the swap is held and delivered afterwards."""
+    from bookgen import site
+
+    new, target = tmp_path / "new", tmp_path / "site"
+    new.mkdir()
+    (new / SITE_MARKER).write_text("x")
+    target.mkdir()
+    (target / SITE_MARKER).write_text("old")
+    real_replace = os.replace
+    calls: list[str] = []
+
+    def replace_then_signal(src: str | Path, dst: str | Path) -> None:
+        real_replace(src, dst)
+        calls.append(Path(dst).name)
+        if len(calls) == 1:  # first rename done: the old site has moved away, the new one not yet in
+            os.kill(os.getpid(), signal.SIGINT)
+
+    site.os.replace = replace_then_signal  # type: ignore[assignment]
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            site.swap_in(new, target)
+    finally:
+        site.os.replace = real_replace  # type: ignore[assignment]
+    assert len(calls) == 2  # both renames ran before the interrupt was delivered
+    assert (target / SITE_MARKER).read_text() == "x"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site-old-")]
