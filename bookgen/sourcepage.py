@@ -76,4 +76,10 @@ def source_sections(book: Book, source_id: EntityId) -> list[Section]:
             sections[-1].cited_by.extend(cites)
             continue
         sections.append(Section(block.kind, block, mark(block.text, block.start, spans), cited_by=cites))
+    for section in sections:  # a row wider than its header would lose its last cells in both readers
+        if section.kind == "table":
+            width = max([len(section.header), *(len(r.cells) for r in section.rows)])
+            section.header += [Md("")] * (width - len(section.header))
+            for row in section.rows:
+                row.cells += [Md("")] * (width - len(row.cells))
     return sections

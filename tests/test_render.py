@@ -182,3 +182,22 @@ def test_table_quotes_get_one_anchor_each_and_header_rows_are_linkable(tmp_path:
     assert '| <a id="p7"></a>¶7 | <a id="a-t-bar"></a><mark>Dec. 28, 2025</mark> |' in talks
     assert '| <a id="p5"></a>¶ | <a id="a-t-header"></a><mark>Date</mark> | Event |' in talks
     assert "- t-header.[^t-header]" in talks
+
+
+def test_a_source_row_wider_than_its_header_keeps_every_cell(tmp_path: Path) -> None:
+    import hashlib
+
+    root = make_project(tmp_path, MINI)
+    seed = root / "seeds" / "talks.txt"
+    text = seed.read_text("utf-8").replace("| Dec. 28, 2025 | The leaders met. |",
+                                           "| Dec. 28, 2025 | The leaders met. | In Florida. |")
+    seed.write_text(text, "utf-8")
+    source = root / "content" / "sources" / "talks.yaml"
+    old_sha = hashlib.sha256((MINI / "seeds" / "talks.txt").read_bytes()).hexdigest()
+    source.write_text(source.read_text("utf-8").replace(old_sha, hashlib.sha256(text.encode()).hexdigest()), "utf-8")
+    result = check(root)
+    assert result.book is not None, result.problems.render("text")
+    talks = render_pages(result.book, REPO_ROOT / "templates")["sources/talks.md"]
+    assert '| <a id="p5"></a>¶ | Date | Event |  |\n|---|---|---|---|\n' in talks
+    assert "| <a id=\"p6\"></a>¶6 | Late Nov. 2025 | " in talks and "surfaced.</mark> |  |\n" in talks
+    assert "The leaders met.</mark> | In Florida. |\n" in talks
