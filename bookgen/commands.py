@@ -108,7 +108,9 @@ def build(paths: Paths, strict: bool = False, out: TextIO = sys.stderr, paper: s
         out.write("nothing written: fix the errors above first\n")
         return 1
     pages = render_pages(result.book, paths.templates)
-    pdf_ok = make_pdf(result.book, paths, pages, paths.pdf, paper, out)
+    if not make_pdf(result.book, paths, pages, paths.pdf, paper, out):
+        out.write("nothing swapped in: the previous site and its PDF are kept\n")
+        return 1  # site and PDF change together or not at all
     written = generate(result.book, paths, pages)
     out.write(f"docs: {len(written.written)} page(s) written, {written.unchanged} unchanged, "
               f"{len(written.deleted)} removed in {paths.docs}\n")
@@ -118,7 +120,7 @@ def build(paths: Paths, strict: bool = False, out: TextIO = sys.stderr, paper: s
         out.write(f"error: site not built, previous site kept: {exc}\n")
         return 1
     out.write(f"site: {paths.site}/index.html\n")
-    return 0 if pdf_ok else 1
+    return 0
 
 
 def regenerate(paths: Paths, out: TextIO = sys.stderr, renderer: IncrementalRenderer | None = None) -> Book | None:

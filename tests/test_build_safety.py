@@ -185,3 +185,21 @@ def test_signals_wait_until_the_swap_is_done(tmp_path: Path) -> None:
     assert len(calls) == 2  # both renames ran before the interrupt was delivered
     assert (target / SITE_MARKER).read_text() == "x"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site-old-")]
+
+
+def test_pdf_error_leaves_site_and_pdf(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The site and its PDF change together or not at all: a failing PDF swaps nothing in."""
+    from bookgen import commands
+    from bookgen.pdf import PdfBuildError
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise PdfBuildError("typst: error: simulated failure")
+
+    before, docs_before = tree(built / "site"), tree(built / "build" / "docs")
+    (built / "content" / "actors" / "beta.yaml").write_text("name: Beta B.\nkind: person\n", "utf-8")
+    monkeypatch.setattr(commands, "render_pdf", fail)
+    code, out = build(built)
+    assert code == 1 and "PDF not made" in out and "nothing swapped in" in out
+    assert tree(built / "site") == before
+    assert tree(built / "build" / "docs") == docs_before
+    assert leftovers(built) == []
