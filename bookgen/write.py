@@ -74,5 +74,11 @@ def write_tree(out: Path, files: dict[str, bytes]) -> WriteReport:
             while parent != out and parent.is_dir() and not any(parent.iterdir()):
                 parent.rmdir()
                 parent = parent.parent
-    atomic_write(manifest_path, (json.dumps(sorted(files), indent=0) + "\n").encode())
+    manifest = (json.dumps(sorted(files), indent=0) + "\n").encode()
+    try:
+        same = manifest_path.read_bytes() == manifest
+    except OSError:
+        same = False
+    if not same:  # an unchanged tree leaves every file untouched, the manifest too (serve's watcher)
+        atomic_write(manifest_path, manifest)
     return WriteReport(tuple(written), unchanged, tuple(deleted))

@@ -85,3 +85,14 @@ def test_no_temporary_files_are_left(tmp_path: Path) -> None:
     write_tree(out, {"index.md": b"home 2\n", "a/b/c.md": b"c\n"})
     leftovers = [p.name for p in out.rglob("*") if p.name.startswith(".tmp-")]
     assert leftovers == []
+
+
+def test_an_unchanged_tree_touches_nothing_not_even_the_manifest(tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    files = {"index.md": b"home\n", "a/b.md": b"b\n"}
+    write_tree(out, files)
+    for f in (MANIFEST, "index.md", "a/b.md"):
+        age(out / f)
+    report = write_tree(out, files)
+    assert report.written == () and report.unchanged == 2 and report.deleted == ()
+    assert all((out / f).stat().st_mtime == OLD for f in (MANIFEST, "index.md", "a/b.md"))
