@@ -13,6 +13,7 @@ book's "as of" date, never the clock. Same book, same bytes.
 from __future__ import annotations
 
 import csv
+import re
 import dataclasses
 import datetime as dt
 import io
@@ -148,6 +149,18 @@ CSV_COLUMNS = ("claim", "claim_title", "question", "source", "source_title", "pu
                "paragraph", "annotation")
 
 
+_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)*%?")
+
+
+def csv_cell(value: Any) -> Any:
+    """A cell a spreadsheet shows as text: one that starts like a formula (= + - @, tab or CR) and is
+    not a plain number gets a leading apostrophe, the spreadsheet convention for literal text
+    (CSV formula injection, e.g. ``=HYPERLINK(...)`` typed into a note)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def claims_csv(book: Book) -> bytes:
     out = io.StringIO(newline="")
     w = csv.writer(out, lineterminator="\r\n")
@@ -157,11 +170,12 @@ def claims_csv(book: Book) -> bytes:
             src = book.sources[a.source]
             anchor = book.anchors[a.id]
             fig = a.figure
-            w.writerow([claim.id, claim.title, claim.question, src.id, src.title, src.publisher,
-                        src.published.text if src.published else "", a.speaker or "",
-                        a.date.text if a.date else "", fig.value if fig else "", fig.unit if fig else "",
-                        fig.measures if fig else "", a.note,
-                        book.texts[a.source].text[anchor.start: anchor.end], anchor.block, a.id])
+            w.writerow(map(csv_cell, [
+                claim.id, claim.title, claim.question, src.id, src.title, src.publisher,
+                src.published.text if src.published else "", a.speaker or "",
+                a.date.text if a.date else "", fig.value if fig else "", fig.unit if fig else "",
+                fig.measures if fig else "", a.note,
+                book.texts[a.source].text[anchor.start: anchor.end], anchor.block, a.id]))
     return out.getvalue().encode("utf-8")
 
 

