@@ -188,3 +188,16 @@ def test_every_page_kind_has_no_serious_accessibility_violations(browser: object
     foreign = sorted({u for u in requests_seen if urlsplit(u).hostname not in (None, "127.0.0.1")})
     assert not foreign, f"requests left the site: {foreign}"
     assert not found, "\n".join(f"{k}: {v}" for k, v in found.items())
+
+
+def test_print_hides_the_site_chrome_and_tags_show_on_screen(page: object) -> None:
+    pg = page
+    pg.goto(served_site() + PAGE_KINDS["actor"])
+    assert pg.locator(".md-tags .md-tag", has_text="zelensky").count() == 1  # Material tags
+    assert pg.locator(".md-header").is_visible()
+    pg.emulate_media(media="print")
+    for chrome in (".md-header", ".md-tabs", ".md-sidebar--primary", ".md-tags"):
+        assert not pg.locator(chrome).first.is_visible(), chrome
+    assert pg.locator("article h1").is_visible()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(SCREENSHOTS / "actor-print.png"))
