@@ -7,8 +7,8 @@ cache warmed by a smaller size helps a larger one. Per size it reports seconds f
 only), ``mkdocs`` (the strict site build), in the order ``bookgen build`` runs them; ``bookgen`` (the sum of bookgen's own
 stages, everything before MkDocs), ``bookgen_share`` (that sum over MkDocs' time), ``pages``,
 ``pdf_pages``, ``cpu_bookgen`` and ``cpu_mkdocs`` (CPU seconds of this process: a check on wall
-times taken on a busy machine), ``peak_bookgen_mib`` (peak after bookgen's stages) and ``peak_mib``
-(peak of the run).
+times taken on a busy machine), ``peak_bookgen_mib`` (peak after bookgen's stages), ``peak_mib``
+(peak of the run) and ``peak_children_mib`` (the largest child process, e.g. the Typst compiler).
 A skipped stage is ``null``.
 """
 
@@ -102,6 +102,7 @@ def run_one(n: int, workdir: Path, seed: int = 1, mkdocs: bool = True, pdf: bool
         row["cpu_mkdocs"] = time.process_time() - cpu0
         row["bookgen_share"] = row["bookgen"] / row["mkdocs"]
     row["peak_mib"] = _peak_mib()
+    row["peak_children_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # e.g. Typst
     return row
 
 
