@@ -55,8 +55,9 @@ def positions_matrix(book: Book) -> Matrix:
             cells.setdefault((a.speaker, issue), []).append(a)
     for items in cells.values():
         items.sort(key=lambda a: (a.date.sort_key if a.date else _UNDATED, a.id))
-    actors = [x for x in book.actors.values() if any(k[0] == x.id for k in cells)]
-    issues = [x for x in book.issues.values() if any(k[1] == x.id for k in cells)]
+    speakers, topics = {k[0] for k in cells}, {k[1] for k in cells}
+    actors = [x for x in book.actors.values() if x.id in speakers]
+    issues = [x for x in book.issues.values() if x.id in topics]
     return Matrix(actors, issues, cells)
 
 
