@@ -11,6 +11,7 @@ import atexit
 import functools
 import http.server
 import io
+import os
 import shutil
 import tempfile
 import threading
@@ -34,15 +35,24 @@ class BuiltSite:
 
 
 @functools.cache
-def built_site() -> BuiltSite:
-    """Build the seed book once per session into a temporary folder (removed at exit)."""
+def built_site(offline: bool = False) -> BuiltSite:
+    """Build the seed book once per session into a temporary folder (removed at exit).
+    ``offline`` builds the file-share variant (``BOOKGEN_OFFLINE=true``, see mkdocs.yml)."""
     from bookgen.commands import Paths, build
 
     tmp = Path(tempfile.mkdtemp(prefix="bookgen-browser-"))
     atexit.register(shutil.rmtree, tmp, True)
     root = make_project(tmp, REPO_ROOT)
     out = io.StringIO()
-    code = build(Paths(root), out=out)
+    previous = os.environ.get("BOOKGEN_OFFLINE")
+    os.environ["BOOKGEN_OFFLINE"] = "true" if offline else "false"
+    try:
+        code = build(Paths(root), out=out)
+    finally:
+        if previous is None:
+            os.environ.pop("BOOKGEN_OFFLINE")
+        else:
+            os.environ["BOOKGEN_OFFLINE"] = previous
     if code != 0:
         raise AssertionError(f"the seed book did not build:\n{out.getvalue()}")
     return BuiltSite(root, root / "site", out.getvalue())
