@@ -78,6 +78,7 @@ class PageLinks:
         self.mentions = mentions
         self.path = path
         self.notes: list[str] = []
+        self._noted: set[str] = set()
 
     def url(self, target: str, anchor: str | None = None) -> str:
         rel = _relpath(target, posixpath.dirname(self.path) or ".")
@@ -145,7 +146,8 @@ class PageLinks:
     def cite(self, ids: Iterable[str]) -> Md:
         refs = []
         for aid in ids:
-            if aid not in self.notes:
+            if aid not in self._noted:  # a set beside the list: pages with thousands of notes stay linear
+                self._noted.add(aid)
                 self.notes.append(aid)
             refs.append(f"[^{aid}]")
         return Md("".join(refs))
