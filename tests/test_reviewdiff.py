@@ -63,7 +63,8 @@ def test_diff_against_merge_base_lists_pages_and_shows_changes(repo: Path) -> No
     assert "--- a/actors/alpha.md\n+++ b/actors/alpha.md\n" in body
     assert "-- Alpha and [Beta](beta.md) met in Florida on 28 December 2025." in body
     assert "+- Alpha and [Beta](beta.md) met in Palm Beach on 28 December 2025." in body
-    assert "--- /dev/null\n+++ b/actors/gamma.md\n@@ -0,0 +1,3 @@\n+# Gamma\n" in body
+    added = body[body.index("--- /dev/null\n+++ b/actors/gamma.md\n@@ -0,0 +1,"):]
+    assert "\n+# Gamma\n" in added.split("\n--- ", 1)[0]  # after the page's front matter (tags, search boost)
     assert bookgen("diff", "--root", str(repo))[1] == out  # deterministic
 
 
