@@ -34,11 +34,18 @@ class CheckResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+class _PlainYaml(yaml.SafeLoader):
+    """Safe YAML that reads MkDocs' tagged values (``!ENV [...]``, ``!relative``) as null."""
+
+
+_PlainYaml.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
 def book_title(root: Path) -> str:
     """The book's title is the site_name in mkdocs.yml (read as plain YAML, never executed)."""
     config = root / "mkdocs.yml"
     try:
-        data = yaml.safe_load(config.read_text("utf-8"))
+        data = yaml.load(config.read_text("utf-8"), Loader=_PlainYaml)  # noqa: S506 - a SafeLoader
     except (OSError, yaml.YAMLError):
         return DEFAULT_TITLE
     return str(data.get("site_name") or DEFAULT_TITLE) if isinstance(data, dict) else DEFAULT_TITLE
