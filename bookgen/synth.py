@@ -97,6 +97,7 @@ class Corpus:
         self.actors = self._make_actors(5 + n // 5)
         self.issues = self._make_issues(3 + n // 20)
         self.events = self._make_events(2 + n // 10)
+        self._event_by_id = {e["id"]: e for e in self.events}
         self.claims = [f"claim-{i:05d}" for i in range(2 + n // 10)]
         self._actor_w = _zipf_weights(len(self.actors))
         self._issue_w = _zipf_weights(len(self.issues))
@@ -263,16 +264,11 @@ class Corpus:
             left_out.append(cell)
         return rows + [""]
 
-    @property
-    def _event_by_id(self) -> dict[str, dict[str, str]]:
-        return {e["id"]: e for e in self.events}
 
 
 def write_corpus(root: Path, n: int, seed: int = 1) -> dict[str, int]:
     """Write ``content/`` and ``seeds/`` for ``n`` sources under ``root``; returns counts of what was made."""
     corpus = Corpus(n, seed)
-    corpus_events = corpus._event_by_id
-    corpus.__dict__["_event_by_id"] = corpus_events  # computed once (the property is looked up per sentence)
     for folder in ("sources", "actors", "issues", "events", "claims", "annotations"):
         (root / "content" / folder).mkdir(parents=True, exist_ok=True)
     (root / "seeds").mkdir(parents=True, exist_ok=True)
