@@ -8,6 +8,7 @@ library's HTTP server from a daemon thread. Nothing here reaches beyond 127.0.0.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
 import http.server
 import io
@@ -17,6 +18,7 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from conftest import REPO_ROOT, make_project
 
@@ -63,12 +65,17 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@functools.cache
-def served_site() -> str:
-    """Serve the built site on 127.0.0.1 (a free port); return its base URL, ending in '/'."""
-    site = built_site().site
+@contextlib.contextmanager
+def served(site: Path) -> Iterator[str]:
+    """Serve ``site`` on 127.0.0.1 (a free port) while the block runs; yields the base URL ('/'-ended).
+    The server thread is stopped afterwards, so no thread outlives the tests that use it."""
     handler = functools.partial(_QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    atexit.register(server.shutdown)
-    return f"http://127.0.0.1:{server.server_address[1]}/"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

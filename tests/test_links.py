@@ -15,7 +15,7 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 import yaml
 
-from browser_support import built_site, served_site
+from browser_support import built_site, served
 from conftest import REPO_ROOT
 
 
@@ -85,8 +85,8 @@ def crawl(base: str) -> tuple[dict[str, _Page], list[str]]:
 
 
 def test_no_broken_links_or_anchors_on_the_served_site() -> None:
-    base = served_site()
-    pages, problems = crawl(base)
+    with served(built_site().site) as base:
+        pages, problems = crawl(base)
     assert not problems, "\n".join(problems[:40])
     site = built_site().site
     on_disk = {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
