@@ -17,7 +17,7 @@ from bookgen.model import Book
 from bookgen.pdf import PDF_NAME, PdfBuildError, content_version, render_pdf
 from bookgen.pipeline import CheckResult, check
 from bookgen.render import render_pages
-from bookgen.site import DOCS_DIR, SITE_DIR, SiteBuildError, build_site, mkdocs_config
+from bookgen.site import DOCS_DIR, SITE_DIR, SiteBuildError, build_site
 from bookgen.write import WriteReport, write_tree
 
 ASSETS = "assets"

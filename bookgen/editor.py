@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 import unicodedata
 from pathlib import Path
 from typing import TextIO
@@ -24,6 +22,7 @@ from bookgen.model import Book
 from bookgen.problems import Problems
 from bookgen.schemas import SCHEMA_NAMES, schema
 from bookgen.sourcetext import block_at
+from bookgen.write import atomic_write
 from bookgen.yamlstrict import YamlDocument, read_yaml
 
 SCHEMA_DIR = "schemas"
@@ -42,18 +41,6 @@ def yaml_scalar(text: str) -> str:
              and " #" not in text and not text.endswith(":") and "\n" not in text
              and all(ch.isprintable() for ch in text))
     return text if plain else json.dumps(text, ensure_ascii=False)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _fail(problems: Problems, err: TextIO) -> int:
@@ -119,8 +106,8 @@ def new_source(root: Path, file: str, sid: str | None, out: TextIO, err: TextIO)
     body = (schema_comment("source") + f"file: {yaml_scalar(written)}\n" + f"title: {yaml_scalar(title or sid)}\n"
             f"title_from: {title_from}\npublisher: unknown\nurl: unknown\npublished: unknown\n"
             f"sha256: {text.sha256}\n")
-    write_atomic(pin_path(root, sid), (root / written).read_bytes())
-    write_atomic(target, body.encode("utf-8"))
+    atomic_write(pin_path(root, sid), (root / written).read_bytes())
+    atomic_write(target, body.encode("utf-8"))
     out.write(f"wrote {shown} and {PINS_DIR}/{sid}.txt; check title, publisher, url and published\n")
     return 0
 
@@ -149,9 +136,9 @@ def pin(root: Path, sid: str, out: TextIO, err: TextIO) -> int:
                        "schema")
         return _fail(problems, err)
     unchanged = old == digest and pin_path(root, sid).is_file()
-    write_atomic(pin_path(root, sid), raw_seed)
+    atomic_write(pin_path(root, sid), raw_seed)
     if old != digest:  # leave the file untouched when only the copy was missing
-        write_atomic(path, "\n".join(lines).encode("utf-8"))
+        atomic_write(path, "\n".join(lines).encode("utf-8"))
     state = "already pinned" if unchanged else f"pinned (sha256 was {old})"
     out.write(f"{sid}: {state}; sha256 {digest}; copy in {PINS_DIR}/{sid}.txt\n")
     return 0
@@ -200,7 +187,7 @@ def export_schemas(out_dir: Path | None, kind: str | None, out: TextIO) -> int:
     """Write every schema into ``out_dir``, or print one schema."""
     if out_dir is not None:
         for name in SCHEMA_NAMES:
-            write_atomic(out_dir / f"{name}.schema.json",
+            atomic_write(out_dir / f"{name}.schema.json",
                          (json.dumps(schema(name), indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
         out.write(f"wrote {len(SCHEMA_NAMES)} schemas to {out_dir}; start content files with "
                   f"{schema_comment('<kind>').strip()}\n")

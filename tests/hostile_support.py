@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 from dataclasses import dataclass, field
 from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
+
+from conftest import make_project
 
 REPO = Path(__file__).resolve().parent.parent
 MINI = REPO / "tests" / "fixtures" / "mini"
@@ -20,12 +21,18 @@ HOSTILE = REPO / "tests" / "fixtures" / "hostile"
 
 def copy_project(dest: Path) -> Path:
     """A buildable copy of the mini fixture (content/, seeds/) plus the repo's templates and mkdocs.yml."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for part in ("content", "seeds"):
-        shutil.copytree(MINI / part, dest / part)
-    shutil.copytree(REPO / "templates", dest / "templates")
-    shutil.copy2(REPO / "mkdocs.yml", dest / "mkdocs.yml")
-    return dest
+    return make_project(dest.parent, MINI, dest.name)
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    """Run ``bookgen ARGS`` in-process; return (exit code, stdout, stderr). A traceback fails the test."""
+    from click.testing import CliRunner
+
+    from bookgen.cli import main
+
+    result = CliRunner().invoke(main, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
 
 
 def check_output(root: Path) -> tuple[int, str]:

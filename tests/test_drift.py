@@ -10,23 +10,18 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from bookgen.cli import main
 from bookgen.drift import Citation, classify
 from bookgen.entities import Loc
 from bookgen.ids import EntityId
 from bookgen.load import SourceText
 from bookgen.sourcetext import parse_blocks
-from hostile_support import REPO, copy_project
+from hostile_support import REPO, copy_project, invoke
 
 MINI_SEED = "seeds/talks.txt"
 
 
-def bookgen(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result.exit_code, result.stdout, result.stderr
+bookgen = invoke
 
 
 @pytest.fixture

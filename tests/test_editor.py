@@ -8,20 +8,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from bookgen.cli import main
 from bookgen.editor import slug, title_of, yaml_scalar
 from bookgen.problems import Problems
 from bookgen.schemas import SCHEMA_NAMES, schema
 from bookgen.yamlstrict import read_yaml
-from hostile_support import REPO, copy_project
+from hostile_support import REPO, copy_project, invoke
 
 
-def bookgen(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result.exit_code, result.stdout, result.stderr
+bookgen = invoke
 
 
 @pytest.fixture

@@ -7,10 +7,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from bookgen.cli import main
-from hostile_support import copy_project
+from hostile_support import copy_project, invoke
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -24,10 +22,7 @@ def git(root: Path, *args: str) -> str:
                           text=True).stdout
 
 
-def bookgen(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result.exit_code, result.stdout, result.stderr
+bookgen = invoke
 
 
 @pytest.fixture
