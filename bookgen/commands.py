@@ -17,7 +17,7 @@ from bookgen.model import Book
 from bookgen.pdf import PDF_NAME, PdfBuildError, content_version, render_pdf
 from bookgen.pipeline import CheckResult, check
 from bookgen.render import render_pages
-from bookgen.site import DOCS_DIR, SITE_DIR, SiteBuildError, build_site
+from bookgen.site import DOCS_DIR, SITE_DIR, SiteBuildError, build_site, hooks, navigation
 from bookgen.write import WriteReport, write_tree
 
 ASSETS = "assets"
@@ -88,34 +88,39 @@ def make_pdf(book: Book, paths: Paths, pages: dict[str, str], target: Path, pape
     return True
 
 
-def pdf(paths: Paths, paper: str = "a4", target: Path | None = None, out: TextIO = sys.stderr) -> int:
-    """check -> render pages -> the PDF alone (default ``site/briefing.pdf``). Returns the exit code."""
-    result = check(paths.root)
-    report(result, out=out)
-    if result.problems.errors or result.book is None:
-        out.write("nothing written: fix the errors above first\n")
-        return 1
-    pages = render_pages(result.book, paths.templates)
-    ok = make_pdf(result.book, paths, pages, target or paths.site / PDF_NAME, paper, out)
-    return 0 if ok else 1
-
-
-def build(paths: Paths, strict: bool = False, out: TextIO = sys.stderr, paper: str = "a4") -> int:
-    """check -> PDF -> write docs (with the PDF) -> MkDocs. Returns the exit code."""
+def checked_book(paths: Paths, out: TextIO, strict: bool = False) -> Book | None:
+    """check and report; the Book, or None (having said so) when nothing may be written."""
     result = check(paths.root)
     report(result, out=out)
     if result.problems.errors or (strict and result.problems.warnings) or result.book is None:
         out.write("nothing written: fix the errors above first\n")
+        return None
+    return result.book
+
+
+def pdf(paths: Paths, paper: str = "a4", target: Path | None = None, out: TextIO = sys.stderr) -> int:
+    """check -> render pages -> the PDF alone (default ``site/briefing.pdf``). Returns the exit code."""
+    book = checked_book(paths, out)
+    if book is None:
         return 1
-    pages = render_pages(result.book, paths.templates)
-    if not make_pdf(result.book, paths, pages, paths.pdf, paper, out):
+    pages = render_pages(book, paths.templates)
+    return 0 if make_pdf(book, paths, pages, target or paths.site / PDF_NAME, paper, out) else 1
+
+
+def build(paths: Paths, strict: bool = False, out: TextIO = sys.stderr, paper: str = "a4") -> int:
+    """check -> PDF -> write docs (with the PDF) -> MkDocs. Returns the exit code."""
+    book = checked_book(paths, out, strict)
+    if book is None:
+        return 1
+    pages = render_pages(book, paths.templates)
+    if not make_pdf(book, paths, pages, paths.pdf, paper, out):
         out.write("nothing swapped in: the previous site and its PDF are kept\n")
         return 1  # site and PDF change together or not at all
-    written = generate(result.book, paths, pages)
+    written = generate(book, paths, pages)
     out.write(f"docs: {len(written.written)} page(s) written, {written.unchanged} unchanged, "
               f"{len(written.deleted)} removed in {paths.docs}\n")
     try:
-        build_site(paths.root, result.book, paths.docs, paths.site)
+        build_site(paths.root, book, paths.docs, paths.site)
     except SiteBuildError as exc:
         out.write(f"error: site not built, previous site kept: {exc}\n")
         return 1
@@ -172,17 +177,11 @@ def serve(paths: Paths, host: str, port: int, out: TextIO = sys.stderr) -> int:
     config_file = str(paths.root / "mkdocs.yml")
     try:
         mkdocs_serve(config_file=config_file, livereload=True, dev_addr=f"{host}:{port}",
-                     docs_dir=str(paths.docs), nav=_nav(book), strict=False, build_type="dirty",
-                     hooks=[str(Path(__file__).resolve().parent / "theme" / "serve_hook.py")])
+                     docs_dir=str(paths.docs), nav=navigation(book), strict=False, build_type="dirty",
+                     hooks=hooks(paths.root))
     finally:
         stop.set()
     return 0
-
-
-def _nav(book: Book) -> list:
-    from bookgen.site import navigation
-
-    return navigation(book)
 
 
 @contextlib.contextmanager

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import yaml
 
@@ -41,14 +41,18 @@ class _PlainYaml(yaml.SafeLoader):
 _PlainYaml.add_multi_constructor("!", lambda loader, suffix, node: None)
 
 
-def book_title(root: Path) -> str:
-    """The book's title is the site_name in mkdocs.yml (read as plain YAML, never executed)."""
-    config = root / "mkdocs.yml"
+def mkdocs_settings(root: Path) -> dict[str, Any]:
+    """The project's mkdocs.yml as plain data (read safely, never executed); {} if unreadable."""
     try:
-        data = yaml.load(config.read_text("utf-8"), Loader=_PlainYaml)  # noqa: S506 - a SafeLoader
+        data = yaml.load((root / "mkdocs.yml").read_text("utf-8"), Loader=_PlainYaml)  # noqa: S506 - a SafeLoader
     except (OSError, yaml.YAMLError):
-        return DEFAULT_TITLE
-    return str(data.get("site_name") or DEFAULT_TITLE) if isinstance(data, dict) else DEFAULT_TITLE
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def book_title(root: Path) -> str:
+    """The book's title is the site_name in mkdocs.yml."""
+    return str(mkdocs_settings(root).get("site_name") or DEFAULT_TITLE)
 
 
 def _timed(timings: dict[str, float], name: str, fn: Callable[[], object]) -> object:

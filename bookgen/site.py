@@ -20,10 +20,11 @@ from typing import Any, Iterator
 
 from bookgen import links as L
 from bookgen.model import Book
+from bookgen.pipeline import mkdocs_settings
 
 DOCS_DIR = Path("build") / "docs"
 SITE_DIR = Path("site")
-THEME_OVERRIDES = Path(__file__).resolve().parent / "theme"
+THEME_HOOK = Path(__file__).resolve().parent / "theme" / "theme_hook.py"  # escapes the <title>
 SITE_MARKER = ".bookgen-site"  # written into every site bookgen builds; see swap_in
 
 
@@ -59,10 +60,16 @@ class _Counter(logging.Handler):
 def mkdocs_config(root: Path, docs_dir: Path, site_dir: Path, book: Book, **extra: Any) -> Any:
     from mkdocs.config import load_config
 
-    config = load_config(config_file=str(root / "mkdocs.yml"), docs_dir=str(docs_dir),
-                         site_dir=str(site_dir), nav=navigation(book), strict=True, **extra)
-    config.theme.dirs.insert(0, str(THEME_OVERRIDES))  # escapes the <title> (see theme/main.html)
-    return config
+    return load_config(config_file=str(root / "mkdocs.yml"), docs_dir=str(docs_dir),
+                       site_dir=str(site_dir), nav=navigation(book), strict=True,
+                       hooks=hooks(root), **extra)
+
+
+def hooks(root: Path) -> list[str]:
+    """The project's own MkDocs hooks plus bookgen's theme hook (a ``hooks`` override replaces
+    the list in mkdocs.yml, so the project's are carried over, as absolute paths)."""
+    own = mkdocs_settings(root).get("hooks") or []
+    return [str((root / h).resolve()) for h in own if isinstance(h, str)] + [str(THEME_HOOK)]
 
 
 def build_site(root: Path, book: Book, docs_dir: Path, site_dir: Path) -> list[str]:

@@ -296,17 +296,10 @@ def _annotations_yaml(sid: str, anns: list[_Ann]) -> str:
     for a in anns:
         out += [f"  - id: {a.id}", f"    kind: {a.kind}", f"    quote: {_quote_yaml(a.quote)}",
                 f"    note: {_quote_yaml(a.note)}"]
-        if a.speaker:
-            out.append(f"    speaker: {a.speaker}")
-        if a.actors:
-            out.append(f"    actors: [{', '.join(a.actors)}]")
-        if a.issues:
-            out.append(f"    issues: [{', '.join(a.issues)}]")
+        out += [f"    {key}: {getattr(a, key)}" for key in ("speaker",) if getattr(a, key)]
+        out += [f"    {key}: [{', '.join(getattr(a, key))}]" for key in ("actors", "issues") if getattr(a, key)]
         out.append(f"    date: {a.date}")
-        if a.event:
-            out.append(f"    event: {a.event}")
-        if a.claim:
-            out.append(f"    claim: {a.claim}")
+        out += [f"    {key}: {getattr(a, key)}" for key in ("event", "claim") if getattr(a, key)]
         if a.stance:
             out.append(f"    stance: {_quote_yaml(a.stance)}")
         if a.figure:

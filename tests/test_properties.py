@@ -24,7 +24,7 @@ from bookgen.ids import EntityId
 from bookgen.load import SourceText
 from bookgen.mdtext import escape
 from bookgen.problems import Problems
-from bookgen.sourcetext import parse_blocks
+from bookgen.sourcetext import Block, parse_blocks
 from bookgen.yamlstrict import read_yaml
 
 SETTINGS = settings(max_examples=150, deadline=None,
@@ -42,14 +42,19 @@ def source(text: str) -> SourceText:
                       parse_blocks(text))
 
 
-@SETTINGS
-@given(text_st, st.data())
-def test_a_cut_passage_anchors_to_its_own_offsets(text: str, data: st.DataObject) -> None:
+def draw_passage(text: str, data: st.DataObject) -> tuple[SourceText, Block, int, int]:
+    """A source made of ``text``, one of its blocks, and a non-empty span [a, b) inside it."""
     src = source(text)
     assume(src.blocks)
     block = data.draw(st.sampled_from(src.blocks))
     a = data.draw(st.integers(block.start, block.end - 1))
-    b = data.draw(st.integers(a + 1, block.end))
+    return src, block, a, data.draw(st.integers(a + 1, block.end))
+
+
+@SETTINGS
+@given(text_st, st.data())
+def test_a_cut_passage_anchors_to_its_own_offsets(text: str, data: st.DataObject) -> None:
+    src, block, a, b = draw_passage(text, data)
     quote = text[a:b]
     assume(quote.strip() == quote and quote)
     problems = Problems()
@@ -76,11 +81,7 @@ def _straighten(s: str) -> str:
 @given(text_st, st.data())
 def test_a_retyped_passage_anchors_to_the_original_offsets(text: str, data: st.DataObject) -> None:
     """Typed with straight quotes and hyphens, a passage still maps to its offsets in the original."""
-    src = source(text)
-    assume(src.blocks)
-    block = data.draw(st.sampled_from(src.blocks))
-    a = data.draw(st.integers(block.start, block.end - 1))
-    b = data.draw(st.integers(a + 1, block.end))
+    src, _, a, b = draw_passage(text, data)
     while a < b and (text[a].isspace() or text[a] in "-–—"):
         a += 1
     while b > a and (text[b - 1].isspace() or text[b - 1] in "-–—"):

@@ -1,5 +1,5 @@
-"""MkDocs hook used by ``bookgen serve``: put bookgen's theme overrides (``main.html``, which escapes
-the page <title>) before Material's templates, as :func:`bookgen.site.mkdocs_config` does for builds."""
+"""MkDocs hook that every bookgen build and serve loads: it puts bookgen's theme overrides
+(``main.html``, which escapes the page <title>) before Material's and the project's templates."""
 
 from __future__ import annotations
 
