@@ -5,12 +5,19 @@ Imported by tests/test_hostile_*.py, tests/test_properties.py and tests/test_bui
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from dataclasses import dataclass, field
 from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Iterator
 
 from conftest import make_project
 
@@ -148,3 +155,35 @@ def dangers(scan: HtmlScan, marker: str) -> list[str]:
         if "alert(" in body or marker in body:
             found.append(f"<script> holding content: {body[:60]!r}")
     return found
+
+
+@contextlib.contextmanager
+def serving(root: Path) -> Iterator[str]:
+    """``bookgen serve`` on a free 127.0.0.1 port in a subprocess; yields its base URL."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "bookgen", "serve", "--root", str(root), "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        yield f"http://127.0.0.1:{port}"
+        assert proc.poll() is None, proc.communicate()[1][-2000:]
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=60)
+
+
+def fetch_until(url: str, wanted: str | None = None, limit: float = 120) -> str:
+    """The page at ``url`` once it answers (and contains ``wanted``). ``limit`` bounds the wait;
+    it is not a speed check."""
+    deadline = time.monotonic() + limit
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                html = response.read().decode("utf-8")
+            if wanted is None or wanted in html:
+                return html
+        except OSError:
+            pass
+        assert time.monotonic() < deadline, f"{url} did not answer{'' if wanted is None else ' with ' + repr(wanted)}"
+        time.sleep(0.2)

@@ -14,13 +14,12 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from hostile_support import build, copy_project, dangers, scan_html
+from hostile_support import build, copy_project, dangers, fetch_until, scan_html, serving
 from bookgen.problems import Problems
 from bookgen.yamlstrict import read_yaml
 
@@ -232,30 +231,9 @@ def test_escape_shows_every_bidi_control() -> None:
 
 def test_serve_escapes_titles_too(tmp_path: Path) -> None:
     """``bookgen serve`` (the editors' preview of a pull request) applies the same escaping."""
-    import socket
-    import time
-    import urllib.request
-
     root, _ = hostile_project(tmp_path / "book", 0)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "bookgen", "serve", "--root", str(root), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.monotonic() + 120  # a limit on waiting for the server, not a speed check
-        html = None
-        while html is None:
-            assert proc.poll() is None, proc.communicate()[1][-2000:]
-            assert time.monotonic() < deadline, "bookgen serve did not answer"
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/issues/peace-plan/", timeout=5) as r:
-                    html = r.read().decode("utf-8")
-            except OSError:
-                time.sleep(0.2)
-    finally:
-        proc.terminate()
-        proc.communicate(timeout=60)
+    with serving(root) as base:
+        html = fetch_until(f"{base}/issues/peace-plan/")
     scan = scan_html(html)
     assert not dangers(scan, "alert("), [t for t in scan.tags if t[0] in ("script", "img")]
     assert hostile_value(0, 0).split(" F")[0][:40] in scan.visible

@@ -1,0 +1,34 @@
+"""``bookgen serve``: an edit to content shows on the served page without restarting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hostile_support import copy_project, fetch_until, serving
+
+OLD = "note: Alpha said the plan was 90% agreed."
+NEW = "note: Alpha said, in the edited note, the plan was 90% agreed."
+
+
+def test_an_edited_note_reaches_the_served_pages(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "book")
+    annotations = root / "content" / "annotations" / "talks.yaml"
+    with serving(root) as base:
+        before = fetch_until(f"{base}/issues/peace-plan/")
+        assert "in the edited note" not in before and "said the plan was 90% agreed" in before
+        annotations.write_text(annotations.read_text("utf-8").replace(OLD, NEW), "utf-8")
+        for page in ("issues/peace-plan/", "actors/alpha/", "sources/talks/"):
+            fetch_until(f"{base}/{page}", wanted="in the edited note")
+
+
+def test_serve_survives_a_content_error_and_picks_up_the_fix(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "book")
+    annotations = root / "content" / "annotations" / "talks.yaml"
+    good = annotations.read_text("utf-8")
+    with serving(root) as base:
+        fetch_until(f"{base}/issues/peace-plan/")
+        annotations.write_text(good.replace("speaker: alpha", "speaker: alfa"), "utf-8")  # unknown id
+        html = fetch_until(f"{base}/issues/peace-plan/")  # still served: the last good pages
+        assert "said the plan was 90% agreed" in html
+        annotations.write_text(good.replace(OLD, NEW), "utf-8")
+        fetch_until(f"{base}/issues/peace-plan/", wanted="in the edited note")
