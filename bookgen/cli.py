@@ -45,7 +45,7 @@ def build_cmd(root: Path, strict: bool, paper: str) -> None:
     """Check content, write the Markdown docs tree and build the website (with site/briefing.pdf) into site/."""
     try:
         with commands.sigterm_as_interrupt():
-            code = commands.build(commands.Paths(root.resolve()), strict=strict, paper=paper)
+            code = commands.build(commands.Paths(root.resolve()), strict=strict, out=sys.stderr, paper=paper)
     except KeyboardInterrupt:
         click.echo("interrupted: site/ holds the last complete build, nothing half-written", err=True)
         sys.exit(130)
@@ -60,7 +60,7 @@ def build_cmd(root: Path, strict: bool, paper: str) -> None:
 def pdf_cmd(root: Path, paper: str, target: Path | None) -> None:
     """Check content and make the printed briefing (PDF) alone; a failure keeps the previous PDF."""
     paths = commands.Paths(root.resolve())
-    sys.exit(commands.pdf(paths, paper, target.resolve() if target else None))
+    sys.exit(commands.pdf(paths, paper, target.resolve() if target else None, out=sys.stderr))
 
 
 @main.command("serve")
@@ -69,7 +69,7 @@ def pdf_cmd(root: Path, paper: str, target: Path | None) -> None:
 @click.option("--port", default=8000, show_default=True, help="Port to listen on.")
 def serve_cmd(root: Path, host: str, port: int) -> None:
     """Serve the site locally, regenerating pages on any change to content/, seeds/ or templates/."""
-    sys.exit(commands.serve(commands.Paths(root.resolve()), host, port))
+    sys.exit(commands.serve(commands.Paths(root.resolve()), host, port, out=sys.stderr))
 
 
 # --- review and editor aids (bookgen.reviewdiff, bookgen.editor) ---
@@ -144,7 +144,7 @@ def coverage_cmd(root: Path) -> None:
 
     result = run_check(root.resolve())
     if result.book is None:
-        commands.report(result)
+        commands.report(result, out=sys.stderr)
         sys.exit(1)
     coverage_report(result.book, sys.stdout)
     sys.exit(0)

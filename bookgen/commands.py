@@ -16,6 +16,7 @@ from bookgen.incremental import IncrementalRenderer
 from bookgen.model import Book
 from bookgen.pdf import PDF_NAME, PdfBuildError, content_version, render_pdf
 from bookgen.pipeline import CheckResult, check
+from bookgen.problems import ContentError
 from bookgen.render import render_pages
 from bookgen.site import DOCS_DIR, SITE_DIR, SiteBuildError, build_site, hooks, navigation
 from bookgen.write import WriteReport, write_tree
@@ -98,21 +99,31 @@ def checked_book(paths: Paths, out: TextIO, strict: bool = False) -> Book | None
     return result.book
 
 
+def rendered_pages(book: Book, paths: Paths, out: TextIO) -> dict[str, str] | None:
+    """Every page's Markdown, or None (having said why) when a template is missing or broken."""
+    try:
+        return render_pages(book, paths.templates)
+    except ContentError as exc:
+        out.write(exc.problems.render())
+        out.write("nothing written: fix the template errors above first\n")
+        return None
+
+
 def pdf(paths: Paths, paper: str = "a4", target: Path | None = None, out: TextIO = sys.stderr) -> int:
     """check -> render pages -> the PDF alone (default ``site/briefing.pdf``). Returns the exit code."""
     book = checked_book(paths, out)
-    if book is None:
+    pages = None if book is None else rendered_pages(book, paths, out)
+    if book is None or pages is None:
         return 1
-    pages = render_pages(book, paths.templates)
     return 0 if make_pdf(book, paths, pages, target or paths.site / PDF_NAME, paper, out) else 1
 
 
 def build(paths: Paths, strict: bool = False, out: TextIO = sys.stderr, paper: str = "a4") -> int:
     """check -> PDF -> write docs (with the PDF) -> MkDocs. Returns the exit code."""
     book = checked_book(paths, out, strict)
-    if book is None:
+    pages = None if book is None else rendered_pages(book, paths, out)
+    if book is None or pages is None:
         return 1
-    pages = render_pages(book, paths.templates)
     if not make_pdf(book, paths, pages, paths.pdf, paper, out):
         out.write("nothing swapped in: the previous site and its PDF are kept\n")
         return 1  # site and PDF change together or not at all
@@ -137,7 +148,13 @@ def regenerate(paths: Paths, out: TextIO = sys.stderr, renderer: IncrementalRend
     if result.book is None:
         out.write("content has errors: the served site keeps its last good pages\n")
         return None
-    written = generate(result.book, paths, renderer.render(result.book) if renderer else None)
+    try:
+        pages = renderer.render(result.book) if renderer else render_pages(result.book, paths.templates)
+    except ContentError as exc:
+        out.write(exc.problems.render())
+        out.write("a template has errors: the served site keeps its last good pages\n")
+        return None
+    written = generate(result.book, paths, pages)
     if written.written or written.deleted:
         rendered = f"{renderer.last_rendered} rendered, " if renderer else ""
         out.write(f"regenerated {len(written.written)} page(s) ({rendered}"

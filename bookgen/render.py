@@ -21,6 +21,7 @@ from bookgen import links as L
 from bookgen import views as V
 from bookgen.mdtext import Md, escape
 from bookgen.model import Book
+from bookgen.problems import ContentError, Problems
 from bookgen.sourcepage import source_sections
 
 
@@ -80,7 +81,11 @@ def page_specs(book: Book) -> list[PageSpec]:
 
 
 def render_pages(book: Book, templates: Path, only: Callable[[str], bool] | None = None) -> dict[str, str]:
-    """Render every page (or those ``only`` selects) to Markdown text."""
+    """Render every page (or those ``only`` selects) to Markdown text.
+
+    A template that is missing, malformed or fails while rendering raises :class:`ContentError`
+    naming the template file and line (editors change templates in pull requests too).
+    """
     env = environment(templates)
     mentions = L.MentionIndex(book)
     pages: dict[str, str] = {}
@@ -88,7 +93,39 @@ def render_pages(book: Book, templates: Path, only: Callable[[str], bool] | None
         if only is not None and not only(spec.path):
             continue
         links = L.PageLinks(book, mentions, spec.path)
-        text = env.get_template(spec.template).render(book=book, L=links, page=spec.path, Md=Md, **spec.context)
+        try:
+            template = env.get_template(spec.template)
+            text = template.render(book=book, L=links, page=spec.path, Md=Md, **spec.context)
+        except jinja2.TemplateError as exc:
+            raise ContentError(template_problem(exc, templates, spec)) from None
         lines = "\n".join(line.rstrip() for line in text.strip().split("\n"))
         pages[spec.path] = _BLANK_RUNS.sub("\n\n", lines) + "\n"
     return pages
+
+
+def template_problem(exc: jinja2.TemplateError, templates: Path, spec: PageSpec) -> Problems:
+    """The problem a Jinja2 error means, at the template file and line it happened on."""
+    problems = Problems()
+    folder = templates.name
+    if isinstance(exc, jinja2.TemplateNotFound):
+        missing = exc.name or spec.template
+        problems.error(f"{folder}/{missing}", 1, 1,
+                       f"template '{missing}' not found (needed for page {spec.path}); "
+                       f"copy it from bookgen's own {folder}/ folder", "template-missing")
+    elif isinstance(exc, jinja2.TemplateSyntaxError):
+        name = exc.name or spec.template
+        problems.error(f"{folder}/{name}", exc.lineno or 1, 1,
+                       f"template syntax error: {exc.message}; fix the Jinja2 tag on this line",
+                       "template-syntax")
+    else:
+        name, line = spec.template, 1
+        tb = exc.__traceback__
+        while tb is not None:  # Jinja2 rewrites tracebacks so template frames carry template lines
+            if tb.tb_frame.f_code.co_filename.startswith(str(templates)):
+                name = Path(tb.tb_frame.f_code.co_filename).relative_to(templates).as_posix()
+                line = tb.tb_lineno
+            tb = tb.tb_next
+        problems.error(f"{folder}/{name}", line, 1,
+                       f"template failed while rendering page {spec.path}: {exc}; "
+                       f"check the names this line uses", "template-failed")
+    return problems

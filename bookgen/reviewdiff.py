@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bookgen.pipeline import check
+from bookgen.problems import ContentError
 from bookgen.render import render_pages
 
 
@@ -65,11 +66,15 @@ class PageDiff:
 
 
 def render_book(root: Path) -> tuple[dict[str, str] | None, int]:
-    """Pages of the project at ``root`` (None if its content has errors) and its error count."""
+    """Pages of the project at ``root`` (None if its content or templates have errors) and its
+    error count."""
     result = check(root)
     if result.book is None:
         return None, len(result.problems.errors)
-    return render_pages(result.book, root / "templates"), 0
+    try:
+        return render_pages(result.book, root / "templates"), 0
+    except ContentError as exc:
+        return None, len(exc.problems.errors)
 
 
 def compare(old: dict[str, str], new: dict[str, str], old_label: str, new_label: str) -> PageDiff:
@@ -103,7 +108,8 @@ def review_diff(root: Path, rev: str | None, out: TextIO, err: TextIO, stat_only
         return 2
     new_pages, new_errors = render_book(root)
     if new_errors:
-        err.write(f"error: the working tree has {new_errors} content error(s); run `bookgen check`\n")
+        err.write(f"error: the working tree has {new_errors} error(s) in its content or templates; "
+                  "`bookgen build` lists them\n")
         return 1
     assert new_pages is not None
     if old_pages is None:

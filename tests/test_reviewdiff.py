@@ -90,4 +90,10 @@ def test_bad_revision_is_a_usage_error(repo: Path) -> None:
 def test_errors_in_the_working_tree_exit_1(repo: Path) -> None:
     (repo / "content" / "actors" / "gamma.yaml").write_text("name: Gamma\n", "utf-8")
     code, _, err = bookgen("diff", "--root", str(repo))
-    assert code == 1 and "content error" in err
+    assert code == 1 and "1 error(s) in its content or templates" in err
+
+
+def test_a_broken_template_in_the_working_tree_exits_1(repo: Path) -> None:
+    (repo / "templates" / "method.md.j2").write_text("{% if %}\n", "utf-8")
+    code, _, err = bookgen("diff", "--root", str(repo))
+    assert code == 1 and "1 error(s) in its content or templates" in err and "Traceback" not in err

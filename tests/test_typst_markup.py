@@ -86,6 +86,19 @@ def test_wide_tables_print_as_one_block_per_row() -> None:
     assert '#strong[#"I1";:]' in out and "I0" not in out  # empty cells are left out
 
 
+def test_tables_with_footnotes_print_in_pieces_each_with_the_header() -> None:
+    from bookgen.typst_markup import CITED_ROWS
+
+    head = "| When | What |\n|---|---|\n"
+    rows = "".join(f"| {i} | said {i}.[^n{i}] |\n" for i in range(CITED_ROWS * 2 + 1))
+    notes = "".join(f"\n[^n{i}]: Note {i}.\n" for i in range(CITED_ROWS * 2 + 1))
+    out = _render(head + rows + notes)
+    assert out.count("#table(") == 3 and out.count('table.header([#"When";], [#"What";])') == 3
+    assert out.count("#footnote[") == CITED_ROWS * 2 + 1
+    plain = _render(head + "".join(f"| {i} | said {i}. |\n" for i in range(CITED_ROWS * 3)))
+    assert plain.count("#table(") == 1  # no footnotes: one table, Typst repeats its header
+
+
 def test_column_widths_keep_short_columns_whole() -> None:
     from bookgen.typst_markup import column_widths
 
