@@ -94,6 +94,7 @@ def test_tables_with_footnotes_print_in_pieces_each_with_the_header() -> None:
     notes = "".join(f"\n[^n{i}]: Note {i}.\n" for i in range(CITED_ROWS * 2 + 1))
     out = _render(head + rows + notes)
     assert out.count("#table(") == 3 and out.count('table.header([#"When";], [#"What";])') == 3
+    assert [piece.count("#footnote[") for piece in out.split("#table(")[1:]] == [7, 7, 7]  # even pieces
     assert out.count("#footnote[") == CITED_ROWS * 2 + 1
     plain = _render(head + "".join(f"| {i} | said {i}. |\n" for i in range(CITED_ROWS * 3)))
     assert plain.count("#table(") == 1  # no footnotes: one table, Typst repeats its header
