@@ -16,9 +16,11 @@ import csv
 import re
 import dataclasses
 import datetime as dt
+import functools
 import io
-import json
 from typing import Any
+
+import orjson
 
 from bookgen.dates import BookDate
 from bookgen.entities import Actor, Annotation, Claim, Event, Figure, Issue, LeftOut, Source, StatusEntry, Statement
@@ -46,12 +48,17 @@ def date_json(d: BookDate | None) -> dict[str, Any] | None:
             "first_day": d.start.first.isoformat(), "last_day": d.latest_day.isoformat()}
 
 
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls) if f.name not in _SKIP)
+
+
 def plain(value: Any) -> Any:
     """Any content value as JSON-ready data (dataclasses become objects without their locations)."""
     if isinstance(value, BookDate):
         return date_json(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name not in _SKIP}
+        return {name: plain(getattr(value, name)) for name in _field_names(type(value))}
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
     if isinstance(value, dict):
@@ -82,7 +89,9 @@ def briefing(book: Book) -> dict[str, Any]:
 
 
 def _dumps(data: Any) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+    """Indented, keys sorted, UTF-8 (orjson: the standard library's indenting encoder is pure
+    Python, and took a second per edit of a 1,000-source book in ``serve``)."""
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
 
 
 # The JSON Schema, derived from the dataclasses' annotations (strings, under postponed evaluation).

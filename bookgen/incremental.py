@@ -1,16 +1,18 @@
 """Re-render only the pages an edit can change, for ``bookgen serve``.
 
 The common edit while serving touches annotations. For such an edit the pages that can change are:
-the overview pages (home, indexes, timeline, positions, claims, method: always re-rendered), every
-page that cited a changed annotation last time (read from its footnote labels ``[^id]`` and anchors
-``id="a-id"``), and every page the changed annotation belongs to now or before (its source, actors
-and their affiliations, issues and their parents, date, event date). Any other change (actors,
+every page that cited a changed annotation last time (read from its footnote labels ``[^id]`` and
+anchors ``id="a-id"``), every page the changed annotation belongs to now or before (its source,
+actors and their affiliations, issues and their parents, date, event date), and the overview pages
+(home, indexes, timeline, positions, claims, method) unless only the annotation's wording changed
+and no source's coverage did. Any other change (actors,
 issues, events, claims, sources, source texts, templates, the title, or the set of pages) renders
 the whole book. The result is always exactly what a full render would give (tests compare both).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from pathlib import Path
@@ -23,6 +25,7 @@ from bookgen.render import page_specs, render_pages
 
 OVERVIEW_PAGES = (L.HOME, L.ISSUES, L.ACTORS, L.TIMELINE, L.SOURCES, L.CLAIMS, L.POSITIONS, L.METHOD)
 _CITED = re.compile(r'\[\^([a-z0-9]+(?:-[a-z0-9]+)*)\]|id="a-([a-z0-9]+(?:-[a-z0-9]+)*)"')
+_WORDING = ("note", "stance", "quote", "prefix", "suffix", "audience", "loc", "quote_loc")
 _SAME_WHOLE = ("title", "sources", "actors", "issues", "events", "claims", "texts")
 
 
@@ -72,7 +75,9 @@ class IncrementalRenderer:
             return None
         changed = {a for a in old.annotations.keys() | new.annotations.keys()
                    if old.annotations.get(a) != new.annotations.get(a) or old.anchors.get(a) != new.anchors.get(a)}
-        pages: set[str] = set(OVERVIEW_PAGES)
+        listing = old.coverage != new.coverage or not all(
+            _wording_only(old.annotations.get(a), new.annotations.get(a)) for a in changed)
+        pages: set[str] = set(OVERVIEW_PAGES) if listing else set()
         for sid in new.sources:
             if old.coverage.get(sid) != new.coverage.get(sid) or old.by_source.get(sid) != new.by_source.get(sid):
                 pages.add(L.source_path(sid))
@@ -83,6 +88,16 @@ class IncrementalRenderer:
                 if ann is not None:
                     pages.update(_home_pages(book, ann))
         return pages
+
+
+def _wording_only(old: Annotation | None, new: Annotation | None) -> bool:
+    """True if only the annotation's wording changed (note, stance, quote and its context, audience).
+
+    Templates print these only next to the annotation's own footnote, so the pages that cite it
+    are all the pages that can change (with its home pages, for the quote's marks)."""
+    if old is None or new is None:
+        return False
+    return dataclasses.replace(old, **{k: getattr(new, k) for k in _WORDING}) == new
 
 
 def _home_pages(book: Book, ann: Annotation) -> Iterable[str]:

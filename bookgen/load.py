@@ -158,6 +158,11 @@ def read_source_text(root: Path, source_id: EntityId, doc: YamlDocument,
                        f"{MAX_SOURCE_BYTES:,}-byte limit", "file-too-large")
         return None
     raw = resolved.read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    hit = _TEXTS.get((source_id, written))
+    if hit is not None and hit.sha256 == digest:
+        return hit
+    before = len(problems.items)
     text = decode_text(raw, written, problems, "source file")
     if text is None:
         return None
@@ -165,4 +170,12 @@ def read_source_text(root: Path, source_id: EntityId, doc: YamlDocument,
         problems.error(doc.path, line, col, f"source file '{written}' is empty; a source needs text "
                        "to cite", "source-empty")
         return None
-    return SourceText(source_id, written, text, hashlib.sha256(raw).hexdigest(), parse_blocks(text))
+    source = SourceText(source_id, written, text, digest, parse_blocks(text))
+    if len(problems.items) == before:
+        _TEXTS[(source_id, written)] = source
+    return source
+
+
+# (source id, file as written) -> the text last read without any problem, split into blocks; used
+# again only if the file's bytes have the same sha256 (serve reads every source after each edit).
+_TEXTS: dict[tuple[EntityId, str], SourceText] = {}

@@ -153,6 +153,27 @@ _BUILDERS: dict[str, Callable[..., Any]] = {
 }
 
 
+# (kind, id) -> (the document, what was built from it, the references it holds), for documents
+# built without any problem. ``load`` hands back the very same document object while a file's bytes
+# are unchanged, so a long process (serve) builds again only the files that changed.
+_BUILT: dict[tuple[str, EntityId], tuple[YamlDocument, Any, list[tuple[str, str, Loc]]]] = {}
+
+
+def _build(kind: str, eid: EntityId, doc: YamlDocument, problems: Problems,
+           refs: list[tuple[str, str, Loc]]) -> Any:
+    hit = _BUILT.get((kind, eid))
+    if hit is not None and hit[0] is doc:
+        refs.extend(hit[2])
+        return hit[1]
+    before, own = len(problems.items), []
+    reader = _Reader(doc, problems, own)
+    built = _build_annotations(eid, doc.data, reader) if kind == "annotations" else _BUILDERS[kind](eid, doc.data, reader)
+    refs.extend(own)
+    if len(problems.items) == before:
+        _BUILT[(kind, eid)] = (doc, built, own)
+    return built
+
+
 def validate(loaded: LoadedContent, problems: Problems) -> Entities:
     """Check every document and reference; returns what could be built (problems say what could not)."""
     entities = Entities()
@@ -161,9 +182,8 @@ def validate(loaded: LoadedContent, problems: Problems) -> Entities:
         for eid, doc in docs.items():
             if not _schema_ok(doc, KINDS[kind], problems):
                 continue
-            r = _Reader(doc, problems, refs)
             if kind == "annotations":
-                for ann in _build_annotations(eid, doc.data, r):
+                for ann in _build(kind, eid, doc, problems, refs):
                     first = entities.annotations.get(ann.id)
                     if first is not None:
                         problems.error(ann.loc.path, ann.loc.line, ann.loc.col,
@@ -173,7 +193,7 @@ def validate(loaded: LoadedContent, problems: Problems) -> Entities:
                         continue
                     entities.annotations[ann.id] = ann
                 continue
-            built = _BUILDERS[kind](eid, doc.data, r)
+            built = _build(kind, eid, doc, problems, refs)
             if built is not None:
                 getattr(entities, kind)[eid] = built
     _check_sources(loaded, entities, problems)
