@@ -18,7 +18,7 @@ from bookgen.pdf import PDF_NAME, PdfBuildError, content_version, render_pdf
 from bookgen.pipeline import CheckResult, check
 from bookgen.problems import ContentError
 from bookgen.render import render_pages
-from bookgen.site import DOCS_DIR, SITE_DIR, SiteBuildError, build_site, hooks, navigation
+from bookgen.site import DOCS_DIR, SITE_DIR, SiteBuildError, build_site, hooks, navigation, not_in_nav
 from bookgen.write import WriteReport, write_tree
 
 ASSETS = "assets"
@@ -194,7 +194,8 @@ def serve(paths: Paths, host: str, port: int, out: TextIO = sys.stderr) -> int:
     config_file = str(paths.root / "mkdocs.yml")
     try:
         mkdocs_serve(config_file=config_file, livereload=True, dev_addr=f"{host}:{port}",
-                     docs_dir=str(paths.docs), nav=navigation(book), strict=False, build_type="dirty",
+                     docs_dir=str(paths.docs), nav=navigation(book), not_in_nav=not_in_nav(book, paths.root),
+                     strict=False, build_type="dirty",
                      hooks=hooks(paths.root))
     finally:
         stop.set()

@@ -11,6 +11,7 @@ import contextlib
 import html
 import logging
 import os
+import posixpath
 import shutil
 import signal
 import tempfile
@@ -32,20 +33,50 @@ class SiteBuildError(Exception):
     """MkDocs refused the generated docs; the message says why."""
 
 
+NAV_LIMIT = 60  # a section with more entries lists only its index page in the navigation
+
+
+def _sections(book: Book) -> dict[str, tuple[str, list[tuple[str, str]]]]:
+    """Navigation title -> (index page, [(entry title, entry page)])."""
+    return {
+        "Issues": (L.ISSUES, [(i.title, L.issue_path(i.id)) for i in book.issues.values()]),
+        "Actors": (L.ACTORS, [(a.name, L.actor_path(a.id)) for a in book.actors.values()]),
+        "Timeline": (L.TIMELINE, [(d.label, L.date_path(d)) for d in book.dates.values()]),
+        "Sources": (L.SOURCES, [(s.title, L.source_path(s.id)) for s in book.sources.values()]),
+    }
+
+
 def navigation(book: Book) -> list[Any]:
     """The nav as MkDocs config. MkDocs treats nav titles as HTML (its theme templates do not
-    autoescape), so every title from content is HTML-escaped here."""
-    t = html.escape
+    autoescape), so every title from content is HTML-escaped here.
+
+    A section of more than ``NAV_LIMIT`` entries lists only its index page, which links every
+    entry: a sidebar of a thousand sources helps no reader, and Material writes the whole
+    navigation into every page (at 1,000 sources it was most of each page's build time).
+    """
+    nav: dict[str, Any] = {}
+    for title, (index, entries) in _sections(book).items():
+        shown = entries if len(entries) <= NAV_LIMIT else []
+        nav[title] = [index] + [{html.escape(name): page} for name, page in shown]
     return [
         {"Home": L.HOME},
-        {"Issues": [L.ISSUES] + [{t(i.title): L.issue_path(i.id)} for i in book.issues.values()]},
-        {"Actors": [L.ACTORS] + [{t(a.name): L.actor_path(a.id)} for a in book.actors.values()]},
-        {"Timeline": [L.TIMELINE] + [{t(d.label): L.date_path(d)} for d in book.dates.values()]},
+        {"Issues": nav["Issues"]},
+        {"Actors": nav["Actors"]},
+        {"Timeline": nav["Timeline"]},
         {"Positions": L.POSITIONS},
         {"Claims &amp; figures": L.CLAIMS},
-        {"Sources": [L.SOURCES] + [{t(s.title): L.source_path(s.id)} for s in book.sources.values()]},
+        {"Sources": nav["Sources"]},
         {"Method": L.METHOD},
     ]
+
+
+def not_in_nav(book: Book, root: Path) -> str:
+    """MkDocs' ``not_in_nav`` patterns: the project's own (mkdocs.yml), plus the entry pages of
+    sections too long for the navigation (strict builds would otherwise reject them)."""
+    own = mkdocs_settings(root).get("not_in_nav")
+    ours = [f"/{posixpath.dirname(index)}/*.md" for index, entries in _sections(book).values()
+            if len(entries) > NAV_LIMIT]
+    return "\n".join(([own.strip()] if isinstance(own, str) and own.strip() else []) + ours)
 
 
 class _Counter(logging.Handler):
@@ -61,8 +92,8 @@ def mkdocs_config(root: Path, docs_dir: Path, site_dir: Path, book: Book, **extr
     from mkdocs.config import load_config
 
     return load_config(config_file=str(root / "mkdocs.yml"), docs_dir=str(docs_dir),
-                       site_dir=str(site_dir), nav=navigation(book), strict=True,
-                       hooks=hooks(root), **extra)
+                       site_dir=str(site_dir), nav=navigation(book), not_in_nav=not_in_nav(book, root),
+                       strict=True, hooks=hooks(root), **extra)
 
 
 def hooks(root: Path) -> list[str]:

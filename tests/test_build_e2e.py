@@ -175,3 +175,20 @@ def test_no_page_has_an_id_twice(built: Built) -> None:
     """A link to an id written twice lands on the first: possibly not the passage it cites."""
     dups = {name: page.duplicate_ids for name, page in built.pages.items() if page.duplicate_ids}
     assert not dups, dups
+
+
+def test_a_section_too_long_for_the_navigation_lists_only_its_index(tmp_path: Path, monkeypatch) -> None:
+    from bookgen import commands, site
+
+    monkeypatch.setattr(site, "NAV_LIMIT", 1)  # the mini book has two sources, two actors...
+    root = make_project(tmp_path)
+    (root / "mkdocs.yml").write_text((root / "mkdocs.yml").read_text("utf-8") + 'not_in_nav: "/extra.md"\n',
+                                     "utf-8")
+    book = check(root).book
+    assert site.not_in_nav(book, root).splitlines()[0] == "/extra.md"  # the project's own kept
+    sources = next(s for s in site.navigation(book) if "Sources" in s)["Sources"]
+    assert sources == [source_path("index")]
+    assert commands.build(commands.Paths(root), strict=True, out=sys.stderr) == 0  # strict: no omitted-page warning
+    home = (root / "site" / "index.html").read_text("utf-8")
+    assert "sources/talks/" not in home.split('class="md-content"')[0]  # not in the sidebar
+    assert (root / "site" / "sources" / "talks" / "index.html").is_file()
