@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, TextIO
 
+from bookgen import memo
 from bookgen.exports import export_files
 from bookgen.incremental import IncrementalRenderer
 from bookgen.model import Book
@@ -176,6 +177,7 @@ def serve(paths: Paths, host: str, port: int, out: TextIO = sys.stderr) -> int:
     """Regenerate docs whenever content/, seeds/ or templates/ change; MkDocs serves and reloads."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
+    memo.enable()  # a long process: re-read only the files an edit changed
     renderer = IncrementalRenderer(paths.templates)
     book = regenerate(paths, out, renderer)
     if book is None:

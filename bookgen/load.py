@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bookgen import memo
 from bookgen.ids import EntityId, id_problem
 from bookgen.problems import Problems
 from bookgen.sourcetext import Block, parse_blocks
@@ -114,6 +115,8 @@ _READ: dict[str, tuple[bytes, YamlDocument]] = {}
 
 
 def _read_yaml_remembered(raw: bytes, shown: str, problems: Problems) -> YamlDocument | None:
+    if not memo.ENABLED:
+        return read_yaml(raw, shown, problems)
     digest = hashlib.sha256(raw).digest()
     hit = _READ.get(shown)
     if hit is not None and hit[0] == digest:
@@ -171,7 +174,7 @@ def read_source_text(root: Path, source_id: EntityId, doc: YamlDocument,
                        "to cite", "source-empty")
         return None
     source = SourceText(source_id, written, text, digest, parse_blocks(text))
-    if len(problems.items) == before:
+    if len(problems.items) == before and memo.ENABLED:
         _TEXTS[(source_id, written)] = source
     return source
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+import gc
 import re
 from typing import Any, Callable
 
@@ -108,6 +109,16 @@ def render_pages(book: Book, templates: Path, only: Callable[[str], bool] | None
     env = environment(templates)
     mentions = L.MentionIndex(book)
     pages: dict[str, str] = {}
+    gc.freeze()  # the Book is all alive: spare it the full collections rendering would trigger
+    try:
+        _render_into(pages, book, env, mentions, templates, only)
+    finally:
+        gc.unfreeze()
+    return pages
+
+
+def _render_into(pages: dict[str, str], book: Book, env: jinja2.Environment, mentions: L.MentionIndex,
+                 templates: Path, only: Callable[[str], bool] | None) -> None:
     for spec in page_specs(book):
         if only is not None and not only(spec.path):
             continue
@@ -119,7 +130,6 @@ def render_pages(book: Book, templates: Path, only: Callable[[str], bool] | None
             raise ContentError(template_problem(exc, templates, spec)) from None
         lines = "\n".join(line.rstrip() for line in text.strip().split("\n"))
         pages[spec.path] = _BLANK_RUNS.sub("\n\n", lines) + "\n"
-    return pages
 
 
 def template_problem(exc: jinja2.TemplateError, templates: Path, spec: PageSpec) -> Problems:

@@ -11,6 +11,7 @@ import hashlib
 import json
 from typing import Any, Callable
 
+from bookgen import memo
 from bookgen.dates import BookDate, DateError, parse_date
 from bookgen.entities import (Actor, Annotation, Claim, Entities, Event, Figure, Issue, LeftOut, Loc,
                               Source, Statement, StatusEntry)
@@ -63,7 +64,9 @@ _PASSED: set[tuple[str, bytes]] = set()
 
 
 def _schema_ok(doc: YamlDocument, schema_name: str, problems: Problems) -> bool:
-    key = (schema_name, hashlib.sha256(json.dumps(doc.data, sort_keys=True).encode()).digest())
+    key = None
+    if memo.ENABLED:
+        key = (schema_name, hashlib.sha256(json.dumps(doc.data, sort_keys=True).encode()).digest())
     if key in _PASSED:
         return True
     ok = True
@@ -75,7 +78,7 @@ def _schema_ok(doc: YamlDocument, schema_name: str, problems: Problems) -> bool:
         line, col = doc.mark(path, key=at_key)
         problems.error(doc.path, line, col, message, "schema")
         ok = False
-    if ok:
+    if ok and key is not None:
         _PASSED.add(key)
     return ok
 
@@ -167,9 +170,10 @@ def _build(kind: str, eid: EntityId, doc: YamlDocument, problems: Problems,
         return hit[1]
     before, own = len(problems.items), []
     reader = _Reader(doc, problems, own)
-    built = _build_annotations(eid, doc.data, reader) if kind == "annotations" else _BUILDERS[kind](eid, doc.data, reader)
+    builder = _build_annotations if kind == "annotations" else _BUILDERS[kind]
+    built = builder(eid, doc.data, reader)
     refs.extend(own)
-    if len(problems.items) == before:
+    if len(problems.items) == before and memo.ENABLED:
         _BUILT[(kind, eid)] = (doc, built, own)
     return built
 

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +36,9 @@ def recent_changes(book: Book, n: int = 6) -> list[Change]:
     return changes[:n]
 
 
+MATRIX_COLUMNS = 24  # more issues with positions than this: positions listed per actor
+
+
 @dataclass(frozen=True)
 class Matrix:
     actors: list[Actor]
@@ -43,6 +47,21 @@ class Matrix:
 
     def cell(self, actor: EntityId, issue: EntityId) -> list[Annotation]:
         return self.cells.get((actor, issue), [])
+
+    @property
+    def fits_a_table(self) -> bool:
+        """Few enough issues for one column each; beyond, the page lists each actor's positions
+        (a table of every actor by every issue grows with their product, mostly dashes)."""
+        return len(self.issues) <= MATRIX_COLUMNS
+
+    @functools.cached_property
+    def by_actor(self) -> dict[EntityId, list[tuple[Issue, list[Annotation]]]]:
+        """Per actor, the issues it holds positions on (in issue order) with those positions."""
+        issues = {i.id: (n, i) for n, i in enumerate(self.issues)}
+        out: dict[EntityId, list[tuple[Issue, list[Annotation]]]] = {}
+        for (actor, issue), anns in sorted(self.cells.items(), key=lambda kv: issues[kv[0][1]][0]):
+            out.setdefault(actor, []).append((issues[issue][1], anns))
+        return out
 
 
 def positions_matrix(book: Book) -> Matrix:

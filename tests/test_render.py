@@ -201,3 +201,20 @@ def test_a_source_row_wider_than_its_header_keeps_every_cell(tmp_path: Path) -> 
     assert '| <a id="p5"></a>¶ | Date | Event |  |\n|---|---|---|---|\n' in talks
     assert "| <a id=\"p6\"></a>¶6 | Late Nov. 2025 | " in talks and "surfaced.</mark> |  |\n" in talks
     assert "The leaders met.</mark> | In Florida. |\n" in talks
+
+
+def test_positions_too_many_issues_for_columns_are_listed_per_actor(mini: Book, monkeypatch) -> None:
+    from bookgen import views
+
+    table = render_pages(mini, REPO_ROOT / "templates", only={L.POSITIONS}.__contains__)[L.POSITIONS]
+    monkeypatch.setattr(views, "MATRIX_COLUMNS", 0)
+    listed = render_pages(mini, REPO_ROOT / "templates", only={L.POSITIONS}.__contains__)[L.POSITIONS]
+    assert "|---|" in table and "|---|" not in listed
+    matrix = views.positions_matrix(mini)
+    assert matrix.cells
+    for (actor, issue), anns in matrix.cells.items():  # every position still there, with its note
+        for a in anns:
+            assert f"[^{a.id}]" in listed
+            assert listed.index(f"[{mini.actors[actor].name}]") < listed.index(f"[^{a.id}]")
+    notes = re.compile(r"^\[\^([a-z0-9-]+)\]:", re.M)
+    assert sorted(notes.findall(listed)) == sorted(notes.findall(table))
