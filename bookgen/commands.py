@@ -19,7 +19,8 @@ from bookgen.pdf import PDF_NAME, PdfBuildError, content_version, render_pdf
 from bookgen.pipeline import CheckResult, check
 from bookgen.problems import ContentError
 from bookgen.render import render_pages
-from bookgen.site import DOCS_DIR, SITE_DIR, SiteBuildError, build_site, hooks, navigation, not_in_nav
+from bookgen.site import (DOCS_DIR, SITE_DIR, SiteBuildError, build_site, hooks, navigation, not_in_nav,
+                          request_rebuild)
 from bookgen.write import WriteReport, write_tree
 
 ASSETS = "assets"
@@ -57,11 +58,11 @@ def report(result: CheckResult, fmt: str = "text", out: TextIO = sys.stderr) -> 
             out.write(f"{e} error(s), {w} warning(s)\n")
 
 
-def docs_files(book: Book, paths: Paths, pages: dict[str, str] | None = None) -> dict[str, bytes]:
-    """Every file of the docs tree: rendered pages, the exports (JSON, CSV, iCalendar), the PDF
-    briefing (the last one made) and the static assets under templates/assets."""
+def docs_files(book: Book, paths: Paths, pages: dict[str, str] | None = None) -> dict[str, bytes | str]:
+    """Every file of the docs tree: rendered pages (text), the exports (JSON, CSV, iCalendar), the
+    PDF briefing (the last one made) and the static assets under templates/assets."""
     pages = render_pages(book, paths.templates) if pages is None else pages
-    files = {p: t.encode("utf-8") for p, t in pages.items()}
+    files: dict[str, bytes | str] = dict(pages)
     if paths.pdf.is_file():
         files[PDF_NAME] = paths.pdf.read_bytes()
     files.update(export_files(book))
@@ -157,6 +158,7 @@ def regenerate(paths: Paths, out: TextIO = sys.stderr, renderer: IncrementalRend
         return None
     written = generate(result.book, paths, pages)
     if written.written or written.deleted:
+        request_rebuild()
         rendered = f"{renderer.last_rendered} rendered, " if renderer else ""
         out.write(f"regenerated {len(written.written)} page(s) ({rendered}"
                   f"{time.perf_counter() - started:.1f} s), removed {len(written.deleted)}\n")

@@ -29,6 +29,22 @@ THEME_HOOK = Path(__file__).resolve().parent / "theme" / "theme_hook.py"  # esca
 SITE_MARKER = ".bookgen-site"  # written into every site bookgen builds; see swap_in
 
 
+dev_server: Any = None  # MkDocs' LiveReloadServer while `bookgen serve` runs (set by the theme hook)
+
+
+def request_rebuild() -> bool:
+    """Ask the running MkDocs dev server to rebuild now rather than when its file poll (every
+    0.5 s) notices the new pages. Uses the server's internals (MkDocs 1.6); if they are not there,
+    does nothing and the poll picks the change up as before. True if the request was made."""
+    cond = getattr(dev_server, "_rebuild_cond", None)
+    if cond is None or not hasattr(dev_server, "_want_rebuild"):
+        return False
+    with cond:
+        dev_server._want_rebuild = True
+        cond.notify_all()
+    return True
+
+
 class SiteBuildError(Exception):
     """MkDocs refused the generated docs; the message says why."""
 

@@ -12,6 +12,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Mapping
 
 MANIFEST = ".bookgen-manifest.json"
 
@@ -44,8 +45,9 @@ def _inside(rel: object) -> bool:
                                                            for p in parts)
 
 
-def write_tree(out: Path, files: dict[str, bytes]) -> WriteReport:
-    """Make ``out`` hold exactly ``files`` (plus anything bookgen did not create)."""
+def write_tree(out: Path, files: Mapping[str, bytes | str]) -> WriteReport:
+    """Make ``out`` hold exactly ``files`` (plus anything bookgen did not create). Text is written
+    as UTF-8, encoded one file at a time (a book's pages are not held twice)."""
     out.mkdir(parents=True, exist_ok=True)
     manifest_path = out / MANIFEST
     try:
@@ -55,7 +57,9 @@ def write_tree(out: Path, files: dict[str, bytes]) -> WriteReport:
     previous = {rel for rel in listed if _inside(rel)} if isinstance(listed, list) else set()
     written: list[str] = []
     unchanged = 0
-    for rel, data in sorted(files.items()):
+    for rel in sorted(files):
+        value = files[rel]
+        data = value.encode("utf-8") if isinstance(value, str) else value
         path = out / rel
         try:
             if path.read_bytes() == data:

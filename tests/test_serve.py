@@ -32,3 +32,21 @@ def test_serve_survives_a_content_error_and_picks_up_the_fix(tmp_path: Path) -> 
         assert "said the plan was 90% agreed" in html
         annotations.write_text(good.replace(OLD, NEW), "utf-8")
         fetch_until(f"{base}/issues/peace-plan/", wanted="in the edited note")
+
+
+def test_a_regeneration_asks_the_dev_server_to_rebuild_at_once(monkeypatch) -> None:
+    import threading
+
+    from bookgen import site
+
+    class FakeServer:  # the two attributes of MkDocs 1.6's LiveReloadServer bookgen uses
+        def __init__(self) -> None:
+            self._rebuild_cond = threading.Condition()
+            self._want_rebuild = False
+
+    assert site.request_rebuild() is False  # no dev server: nothing to ask
+    server = FakeServer()
+    monkeypatch.setattr(site, "dev_server", server)
+    assert site.request_rebuild() is True and server._want_rebuild is True
+    monkeypatch.setattr(site, "dev_server", object())  # other internals: MkDocs' own poll is left to it
+    assert site.request_rebuild() is False

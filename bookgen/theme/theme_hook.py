@@ -1,5 +1,7 @@
 """MkDocs hook that every bookgen build and serve loads: it puts bookgen's theme overrides
-(``main.html``, which escapes the page <title>) before Material's and the project's templates."""
+(``main.html``, which escapes the page <title>) before Material's and the project's templates, and
+in ``bookgen serve`` hands MkDocs' dev server to :mod:`bookgen.site` so a regeneration can ask
+for a rebuild at once."""
 
 from __future__ import annotations
 
@@ -10,3 +12,10 @@ from typing import Any
 def on_config(config: Any) -> Any:
     config.theme.dirs.insert(0, str(Path(__file__).resolve().parent))
     return config
+
+
+def on_serve(server: Any, config: Any, builder: Any) -> Any:
+    from bookgen import site
+
+    site.dev_server = server
+    return server
