@@ -22,6 +22,7 @@ from typing import Any
 
 import orjson
 
+from bookgen import memo
 from bookgen.dates import BookDate
 from bookgen.entities import Actor, Annotation, Claim, Event, Figure, Issue, LeftOut, Source, StatusEntry, Statement
 from bookgen.model import Book
@@ -66,10 +67,21 @@ def plain(value: Any) -> Any:
     return value
 
 
+def _entity(entity: Any) -> dict[str, Any]:
+    """``plain(entity)``; in a long process (serve), remembered per entity: an edit changes a few
+    entities and the rest are the very same objects as last time (see :mod:`bookgen.memo`)."""
+    return _remembered(entity) if memo.ENABLED else plain(entity)
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _remembered(entity: Any) -> dict[str, Any]:
+    return plain(entity)  # shared: callers copy before changing it
+
+
 def briefing(book: Book) -> dict[str, Any]:
     anns = []
     for a in book.annotations.values():
-        item = plain(a)
+        item = dict(_entity(a))
         anchor = book.anchors[a.id]
         item["found"] = {"paragraph": anchor.block, "start": anchor.start, "end": anchor.end,
                          "exact": anchor.exact, "text": book.texts[a.source].text[anchor.start: anchor.end]}
@@ -78,11 +90,11 @@ def briefing(book: Book) -> dict[str, Any]:
         "$schema": SCHEMA,
         "title": book.title,
         "as_of": date_json(book.as_of),
-        "sources": [plain(s) for s in book.sources.values()],
-        "actors": [plain(a) for a in book.actors.values()],
-        "issues": [plain(i) for i in book.issues.values()],
-        "events": [plain(e) for e in book.events.values()],
-        "claims": [plain(c) for c in book.claims.values()],
+        "sources": [_entity(s) for s in book.sources.values()],
+        "actors": [_entity(a) for a in book.actors.values()],
+        "issues": [_entity(i) for i in book.issues.values()],
+        "events": [_entity(e) for e in book.events.values()],
+        "claims": [_entity(c) for c in book.claims.values()],
         "annotations": anns,
         "dates": [date_json(d) for d in book.dates.values()],
     }

@@ -74,3 +74,12 @@ def test_exports_are_reproducible_across_fresh_checks(tmp_path: Path) -> None:
     b = exports.export_files(check(make_project(tmp_path, MINI, "b")).book)
     assert a == b
     assert set(a) == set(exports.FILES)
+
+
+def test_exports_remembered_in_serve_are_byte_identical(book, monkeypatch) -> None:
+    from bookgen import memo
+
+    cold = exports.export_files(book)
+    monkeypatch.setattr(memo, "ENABLED", True)
+    assert exports.export_files(book) == cold
+    assert exports.export_files(book) == cold  # the second time from memory
