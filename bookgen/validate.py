@@ -11,6 +11,8 @@ import hashlib
 import json
 from typing import Any, Callable
 
+import fastjsonschema
+
 from bookgen import memo
 from bookgen.dates import BookDate, DateError, parse_date
 from bookgen.entities import (Actor, Annotation, Claim, Entities, Event, Figure, Issue, LeftOut, Loc,
@@ -18,7 +20,7 @@ from bookgen.entities import (Actor, Annotation, Claim, Entities, Event, Figure,
 from bookgen.ids import EntityId
 from bookgen.load import KINDS, LoadedContent
 from bookgen.problems import Problems
-from bookgen.schemas import plain_message, suggest, validator
+from bookgen.schemas import plain_message, quick_check, suggest, validator
 from bookgen.yamlstrict import YamlDocument
 
 
@@ -68,6 +70,14 @@ def _schema_ok(doc: YamlDocument, schema_name: str, problems: Problems) -> bool:
     if memo.ENABLED:
         key = (schema_name, hashlib.sha256(json.dumps(doc.data, sort_keys=True).encode()).digest())
     if key in _PASSED:
+        return True
+    try:
+        quick_check(schema_name)(doc.data)
+    except fastjsonschema.JsonSchemaException:
+        pass  # invalid: the full validator below says what is wrong, in plain words
+    else:
+        if key is not None:
+            _PASSED.add(key)
         return True
     ok = True
     errors = sorted(validator(schema_name).iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path)))

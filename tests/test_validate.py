@@ -125,3 +125,59 @@ def test_published_may_be_unknown_or_any_date_form(mini_project: Path, value: st
     assert problems == []
     published = e.sources["other"].published
     assert (published is None) == (value == "unknown")
+
+
+def _all_content_documents() -> list[tuple[str, str, object]]:
+    """(schema, file, data) for every content file in the repo and its test fixtures."""
+    from bookgen.load import KINDS
+    from bookgen.problems import Problems
+    from bookgen.yamlstrict import read_yaml
+
+    repo = Path(__file__).resolve().parent.parent
+    out = []
+    for path in sorted([*repo.glob("content/*/*.yaml"), *repo.glob("tests/fixtures/**/content/*/*.yaml")]):
+        kind = path.parent.name
+        doc = read_yaml(path.read_bytes(), str(path), Problems())
+        if kind in KINDS and doc is not None:
+            out.append((KINDS[kind], str(path), doc.data))
+    return out
+
+
+def test_the_quick_schema_check_gives_the_full_validators_verdict() -> None:
+    """fastjsonschema decides valid/invalid; jsonschema only explains. They must agree everywhere."""
+    import copy
+
+    import fastjsonschema
+
+    from bookgen.schemas import quick_check, validator
+
+    docs = _all_content_documents()
+    assert len(docs) > 100
+    variants = []
+    for name, path, data in docs:  # each document, and each made wrong in ways the patterns catch
+        variants.append((name, path, data))
+        if isinstance(data, dict):
+            for key, bad in (("id", "ok\n"), ("id", "con"), ("id", "a" * 200), ("source", "Bad Id"),
+                             ("date", "2025-12-27\n"), ("kind", "person\n"), ("title", ""), ("name", 5)):
+                if key in data:
+                    changed = copy.deepcopy(data)
+                    changed[key] = bad
+                    variants.append((name, f"{path} [{key}={bad!r}]", changed))
+            for i, ann in enumerate(data.get("annotations", []) if isinstance(data.get("annotations"), list) else []):
+                if isinstance(ann, dict) and i < 2:
+                    for key, bad in (("id", "x\n"), ("id", "con"), ("id", "index"), ("id", "a" * 200),
+                                     ("speaker", "nul"), ("date", "27 Dec"), ("speaker", "Nope"), ("quote", "")):
+                        changed = copy.deepcopy(data)
+                        changed["annotations"][i][key] = bad
+                        variants.append((name, f"{path} [annotations.{i}.{key}={bad!r}]", changed))
+    disagree = []
+    for name, where, data in variants:
+        full = not any(True for _ in validator(name).iter_errors(data))
+        try:
+            quick_check(name)(data)
+            quick = True
+        except fastjsonschema.JsonSchemaException:
+            quick = False
+        if quick != full:
+            disagree.append(f"{where}: quick {quick}, full {full}")
+    assert not disagree, "\n".join(disagree[:20])

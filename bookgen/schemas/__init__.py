@@ -7,8 +7,9 @@ import json
 import re
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Callable
 
+import fastjsonschema
 from jsonschema import Draft202012Validator, ValidationError, validators
 
 from bookgen.ids import id_problem
@@ -33,10 +34,14 @@ def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Any:
     if pattern == ID_SCHEMA_PATTERN:
         bad = id_problem(instance) is not None
     else:
-        anchored = pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith("\\$") else pattern
-        bad = re.search(anchored, instance) is None
+        bad = re.search(_whole(pattern), instance) is None
     if bad:
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _whole(pattern: str) -> str:
+    """``pattern`` anchored at the very end of the string (a trailing ``$`` read as ``\\Z``)."""
+    return pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith("\\$") else pattern
 
 
 _Validator = validators.extend(Draft202012Validator, {"pattern": _pattern})
@@ -45,6 +50,37 @@ _Validator = validators.extend(Draft202012Validator, {"pattern": _pattern})
 @cache
 def validator(name: str) -> Draft202012Validator:
     return _Validator(schema(name))
+
+
+@cache
+def quick_check(name: str) -> Callable[[Any], Any]:
+    """The same verdict as :func:`validator`, compiled to Python by fastjsonschema (about 20x
+    faster): raises ``fastjsonschema.JsonSchemaException`` when the value is invalid, and then
+    :func:`validator` is asked for the plain-word errors. Patterns keep bookgen's semantics
+    (a trailing ``$`` is ``\\Z``; ids follow :func:`bookgen.ids.id_problem`)."""
+    return fastjsonschema.compile(_draft7(schema(name)), formats={_ID_FORMAT: lambda v: id_problem(v) is None})
+
+
+_ID_FORMAT = "bookgen-id"
+
+
+def _draft7(node: Any) -> Any:
+    """The schema as draft 7 (fastjsonschema's newest; the keywords used mean the same there)."""
+    if isinstance(node, list):
+        return [_draft7(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _draft7(v) for k, v in node.items()}
+    if out.get("$schema"):
+        out["$schema"] = "http://json-schema.org/draft-07/schema#"
+    pattern = node.get("pattern")
+    if isinstance(pattern, str):
+        del out["pattern"]
+        if pattern == ID_SCHEMA_PATTERN:
+            out["format"] = _ID_FORMAT
+        else:
+            out["pattern"] = _whole(pattern)
+    return out
 
 
 def suggest(word: str, choices: Any) -> str:
