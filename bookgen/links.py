@@ -79,9 +79,10 @@ class PageLinks:
         self.path = path
         self.notes: list[str] = []
         self._noted: set[str] = set()
+        self._folder = posixpath.dirname(path) or "."
 
     def url(self, target: str, anchor: str | None = None) -> str:
-        rel = _relpath(target, posixpath.dirname(self.path) or ".")
+        rel = _relpath(target, self._folder)
         return rel + (f"#{anchor}" if anchor else "")
 
     # entity links -------------------------------------------------------------------------------

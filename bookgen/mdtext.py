@@ -60,7 +60,9 @@ _CHARS = _CharTable()
 
 def escape(value: object) -> Md:
     """Escape any value's text for inline use in generated Markdown."""
-    if isinstance(value, Markup):  # Md, or a template macro's output: already Markdown
+    if type(value) is Md:  # already Markdown (most values a template prints: keep the object)
+        return value
+    if isinstance(value, Markup):  # a template macro's output: already Markdown
         return Md(value)
     return _escape_text(str(value))
 
