@@ -102,13 +102,15 @@ def checked_book(paths: Paths, out: TextIO, strict: bool = False) -> Book | None
     return result.book
 
 
-def rendered_pages(book: Book, paths: Paths, out: TextIO) -> dict[str, str] | None:
-    """Every page's Markdown, or None (having said why) when a template is missing or broken."""
+def rendered_pages(book: Book, paths: Paths, out: TextIO, renderer: IncrementalRenderer | None = None,
+                   outcome: str = "nothing written") -> dict[str, str] | None:
+    """Every page's Markdown (through ``renderer`` when serving), or None, having printed the
+    template problems and ``outcome``, when a template is missing or broken."""
     try:
-        return render_pages(book, paths.templates)
+        return renderer.render(book) if renderer else render_pages(book, paths.templates)
     except ContentError as exc:
         out.write(exc.problems.render())
-        out.write("nothing written: fix the template errors above first\n")
+        out.write(f"{outcome}: fix the template errors above first\n")
         return None
 
 
@@ -151,11 +153,8 @@ def regenerate(paths: Paths, out: TextIO = sys.stderr, renderer: IncrementalRend
     if result.book is None:
         out.write("content has errors: the served site keeps its last good pages\n")
         return None
-    try:
-        pages = renderer.render(result.book) if renderer else render_pages(result.book, paths.templates)
-    except ContentError as exc:
-        out.write(exc.problems.render())
-        out.write("a template has errors: the served site keeps its last good pages\n")
+    pages = rendered_pages(result.book, paths, out, renderer, "the served site keeps its last good pages")
+    if pages is None:
         return None
     written = generate(result.book, paths, pages)
     if written.written or written.deleted:

@@ -50,9 +50,8 @@ def prepare(root: Path, sources: int) -> None:
 
     if not (root / "content").is_dir():
         write_corpus(root, sources, 1)
-    for name in ("templates",):
-        if not (root / name).is_dir():
-            shutil.copytree(PROJECT / name, root / name)
+    if not (root / "templates").is_dir():
+        shutil.copytree(PROJECT / "templates", root / "templates")
     if not (root / "mkdocs.yml").is_file():
         shutil.copy2(PROJECT / "mkdocs.yml", root / "mkdocs.yml")
 

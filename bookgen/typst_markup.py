@@ -234,10 +234,10 @@ class PageRenderer:
     def table(self, node: SyntaxTreeNode) -> str:
         """A table with fixed column widths; its header repeats on every page it runs onto.
 
-        A table whose cells carry footnotes prints in pieces of at most ``CITED_ROWS`` rows (of even
-        size), each with the header: Typst lays a table out as one block, and the memory it takes for a table's
-        footnotes grows faster than the table (the 500-page benchmark needed 2.1 GB with whole
-        tables, 1.6 GB with pieces).
+        A table whose cells carry footnotes prints in pieces of at most ``CITED_ROWS`` rows (of
+        even size), each with the header: Typst lays a table out as one block, and the memory it
+        takes for a table's footnotes grows faster than the table (the 500-page benchmark needed
+        2.1 GB with whole tables, 1.6 GB with pieces).
         """
         rows: list[tuple[bool, list[str], list[str]]] = []
         for section in node.children:
@@ -254,8 +254,8 @@ class PageRenderer:
         head = next((r[1] for r in rows if r[0]), None)
         body = [_pad(cells, ncols) for is_head, cells, _ in rows if not is_head]
         cited = any("#footnote" in c for cells in body for c in cells)
-        pieces = -(-len(body) // CITED_ROWS) if cited else 1  # as many as needed, of even size
-        cuts = [len(body) * i // max(pieces, 1) for i in range(max(pieces, 1) + 1)]
+        pieces = max(1, -(-len(body) // CITED_ROWS)) if cited else 1  # as few as will do, of even size
+        cuts = [len(body) * i // pieces for i in range(pieces + 1)]
         return "\n\n".join(_typst_table(columns, head and _pad(head, ncols), body[a:b])
                             for a, b in zip(cuts, cuts[1:]))
 

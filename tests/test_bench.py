@@ -43,3 +43,24 @@ def test_cli_table_and_bad_sizes(tmp_path: Path) -> None:
     assert row.split()[0] == "2"
     bad = runner.invoke(main, ["bench", "--sources", "10,x"])
     assert bad.exit_code == 2 and "whole numbers" in bad.output
+
+
+def test_servebench_times_an_edit_to_the_served_page_and_restores_the_file(tmp_path: Path) -> None:
+    from bookgen import servebench
+
+    root = tmp_path / "corpus"
+    servebench.prepare(root, 3)
+    before = {p: p.read_bytes() for p in (root / "content").rglob("*.yaml")}
+    (seconds, regeneration), = servebench.run(root, edits=1, first_build_limit=300)
+    assert seconds > 0 and regeneration is not None and regeneration >= 0
+    assert {p: p.read_bytes() for p in (root / "content").rglob("*.yaml")} == before
+
+
+def test_pdfbench_measures_a_small_book(tmp_path: Path) -> None:
+    from bookgen import pdfbench
+    from bookgen.synth import write_corpus
+
+    write_corpus(tmp_path, 2, 1)
+    row = pdfbench.measure(tmp_path, pdfbench.PROJECT / "templates")
+    assert row["pdf_pages"] > 2 and row["md_pages"] > 2
+    assert row["peak_mib"] >= row["typst_mib"] > 0 and row["seconds"] > 0
