@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from bookgen import memo
+from bookgen import collector, memo
 from bookgen.dates import BookDate
 from bookgen.entities import Actor, Annotation, Claim, Event, Figure, Issue, LeftOut, Source, StatusEntry, Statement
 from bookgen.model import Book
@@ -237,5 +237,6 @@ def timeline_ics(book: Book) -> bytes:
 
 def export_files(book: Book) -> dict[str, bytes]:
     """The export files, docs-relative path -> bytes."""
-    return {JSON: _dumps(briefing(book)), SCHEMA: _dumps(schema()), CSV: claims_csv(book),
-            ICS: timeline_ics(book)}
+    with collector.paused():
+        return {JSON: _dumps(briefing(book)), SCHEMA: _dumps(schema()), CSV: claims_csv(book),
+                ICS: timeline_ics(book)}

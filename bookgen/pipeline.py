@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 import yaml
 
+from bookgen import collector
 from bookgen.anchor import Anchoring, anchor
 from bookgen.drift import report_drift
 from bookgen.entities import Entities
@@ -64,6 +65,11 @@ def _timed(timings: dict[str, float], name: str, fn: Callable[[], object]) -> ob
 
 def check(root: Path, build: bool = True) -> CheckResult:
     """Load, validate and anchor everything; add warnings; build the Book if there are no errors."""
+    with collector.paused():
+        return _check(root, build)
+
+
+def _check(root: Path, build: bool) -> CheckResult:
     problems = Problems()
     result = CheckResult(problems)
     t = result.timings

@@ -12,12 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-import gc
 import re
 from typing import Any, Callable
 
 import jinja2
 
+from bookgen import collector
 from bookgen import links as L
 from bookgen import views as V
 from bookgen.dates import BookDate
@@ -108,21 +108,19 @@ def render_pages(book: Book, templates: Path, only: Callable[[str], bool] | None
     """
     env = environment(templates)
     mentions = L.MentionIndex(book)
+    memo = L.RenderMemo(book)
     pages: dict[str, str] = {}
-    gc.freeze()  # the Book is all alive: spare it the full collections rendering would trigger
-    try:
-        _render_into(pages, book, env, mentions, templates, only)
-    finally:
-        gc.unfreeze()
+    with collector.paused():
+        _render_into(pages, book, env, mentions, memo, templates, only)
     return pages
 
 
 def _render_into(pages: dict[str, str], book: Book, env: jinja2.Environment, mentions: L.MentionIndex,
-                 templates: Path, only: Callable[[str], bool] | None) -> None:
+                 memo: L.RenderMemo, templates: Path, only: Callable[[str], bool] | None) -> None:
     for spec in page_specs(book):
         if only is not None and not only(spec.path):
             continue
-        links = L.PageLinks(book, mentions, spec.path)
+        links = L.PageLinks(book, mentions, spec.path, memo)
         try:
             template = env.get_template(spec.template)
             text = template.render(book=book, L=links, page=spec.path, Md=Md, **spec.context())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import random
 import re
 from pathlib import Path
 
@@ -110,6 +111,27 @@ def test_mentions_link_first_occurrence_longest_name_not_own_page(mini: Book) ->
     on_alpha = L.PageLinks(mini, m, "actors/alpha.md")
     assert on_alpha.text("Alfa met Beta.") == "Alfa met [Beta](beta.md)."
     assert on_issue.text("*Beta* <b>") == "\\*[Beta](../actors/beta.md)\\* &lt;b&gt;"
+
+
+def test_mention_tree_matches_a_longest_first_alternation() -> None:
+    """The prefix-tree pattern finds exactly what the plain longest-first alternation finds, on
+    random names that share prefixes, end inside one another and hold regex characters."""
+    rng = random.Random(7)
+    alphabet = "ab .c("
+    for _ in range(2000):
+        names = {"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 5))) for _ in range(rng.randint(1, 8))}
+        ordered = sorted(names, key=lambda n: (-len(n), n))
+        plain = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, ordered)) + r")(?!\w)")
+        tree = re.compile(r"(?<!\w)(" + L.trie_pattern(names) + r")(?!\w)")
+        for _ in range(10):
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 20)))
+            assert [m.span() for m in tree.finditer(text)] == [m.span() for m in plain.finditer(text)], (names, text)
+
+
+def test_mention_tree_falls_back_when_names_nest_too_deep() -> None:
+    names = ["a" * n for n in range(1, 400)]  # each name extends the last: 399 nested groups
+    pattern = re.compile(L.trie_pattern(names))
+    assert pattern.fullmatch("a" * 399) and pattern.match("a" * 500).end() == 399
 
 
 # pages -----------------------------------------------------------------------------------------------
