@@ -7,6 +7,8 @@ import random
 import re
 from pathlib import Path
 
+import jinja2
+import jinja2.runtime
 import pytest
 
 from conftest import MINI, REPO_ROOT, make_project
@@ -14,7 +16,7 @@ from bookgen import links as L
 from bookgen.mdtext import Md, escape, html_attr, link
 from bookgen.model import Book
 from bookgen.pipeline import check
-from bookgen.render import page_specs, render_pages
+from bookgen.render import environment, page_specs, render_pages
 
 
 @pytest.fixture(scope="module")
@@ -132,6 +134,41 @@ def test_mention_tree_falls_back_when_names_nest_too_deep() -> None:
     names = ["a" * n for n in range(1, 400)]  # each name extends the last: 399 nested groups
     pattern = re.compile(L.trie_pattern(names))
     assert pattern.fullmatch("a" * 399) and pattern.match("a" * 500).end() == 399
+
+
+# the template environment ------------------------------------------------------------------------------
+def _render_string(source: str, **values: object) -> str:
+    env = environment(Path("templates"))
+    return env.from_string(source).render(**values)
+
+
+def test_values_are_escaped_for_markdown_with_or_without_autoescape() -> None:
+    hostile = "<b>*x*</b> [a](b)"
+    expected = str(escape(hostile))
+    assert _render_string("{{ v }}", v=hostile) == expected
+    assert _render_string("{% autoescape false %}{{ v }}{% endautoescape %}", v=hostile) == expected
+    assert _render_string("{{ v }}", v=Md("*kept*")) == "*kept*"
+    macro = "{% macro m(x) %}<{{ x }}>{% endmacro %}{{ m(v) }}"  # a macro's output is Markdown already
+    assert _render_string(macro, v=hostile) == "<" + expected + ">"
+
+
+def test_output_compiles_to_finalize_alone() -> None:
+    env = environment(Path("templates"))
+    code = env.compile("{{ v }}", raw=True)
+    assert "environment.finalize(" in code and "escape(environment.finalize(" not in code
+    kept = env.compile("{% autoescape false %}{{ v }}{% endautoescape %}", raw=True)
+    assert "str(environment.finalize(" in kept
+
+
+def test_page_helpers_are_called_directly_and_context_functions_still_get_their_context(mini: Book) -> None:
+    @jinja2.pass_context
+    def who(context: jinja2.runtime.Context) -> str:
+        return str(context["page"])
+
+    links = L.PageLinks(mini, L.MentionIndex(mini), "issues/guarantees.md")
+    out = _render_string("{{ L.actor('alpha') }} {% for x in [1] %}{{ L.actor('beta') }}{% endfor %} {{ who() }}",
+                         L=links, who=who, page="issues/guarantees.md")
+    assert out == "[Alpha](../actors/alpha.md) [Beta](../actors/beta.md) issues/guarantees.md"
 
 
 # pages -----------------------------------------------------------------------------------------------
