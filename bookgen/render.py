@@ -97,7 +97,7 @@ def page_specs(book: Book) -> list[PageSpec]:
     """Every page of the book, in a fixed order. Contexts are computed only for pages rendered,
     so listing the pages (or rendering a few, as ``serve`` does) costs little."""
     specs = [
-        PageSpec(L.HOME, "home.md.j2", lambda: {"changes": V.recent_changes(book)}),
+        PageSpec(L.HOME, "home.md.j2", lambda: {"changes": V.recent_changes(book), "figures": V.key_figures(book)}),
         PageSpec(L.ISSUES, "issues.md.j2"),
         PageSpec(L.ACTORS, "actors.md.j2"),
         PageSpec(L.TIMELINE, "timeline.md.j2", partial(_timeline_context, book)),

@@ -1,6 +1,7 @@
 """Per-page computations for the reader's website, so templates only lay out what they are given.
 
 * :func:`recent_changes` — the latest issue-status entries, newest first, with the status before.
+* :func:`key_figures` — the figures the home page shows.
 * :func:`positions_matrix` — actors x issues, each cell the positions an actor stated on an issue.
 * :func:`timeline` — dated items (events, status entries, positions), optionally for one issue or
   one actor: the no-JavaScript filter of the timeline.
@@ -34,6 +35,28 @@ def recent_changes(book: Book, n: int = 6) -> list[Change]:
             changes.append(Change(issue, entry, issue.status[i - 1].status if i else None))
     changes.sort(key=lambda c: (c.entry.as_of.sort_key, c.issue.id), reverse=True)
     return changes[:n]
+
+
+HOME_FIGURES = 24  # more figures than this: the home page shows the most recent, claims.md all
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    shown: list[Annotation]
+    total: int
+
+
+def key_figures(book: Book, limit: int | None = None) -> KeyFigures:
+    """The figures for the home page: all of them in book order while they fit, else the ``limit``
+    most recent (newest first, undated last), so the page a reader opens first stays short and an
+    edit to any figure does not make the site rebuild a page the size of the book."""
+    limit = HOME_FIGURES if limit is None else limit
+    figures = [a for a in book.annotations.values() if a.figure]
+    if len(figures) <= limit:
+        return KeyFigures(figures, len(figures))
+    dated = sorted((a for a in figures if a.date), key=lambda a: (a.date.sort_key, a.id), reverse=True)  # type: ignore[union-attr]
+    undated = sorted((a for a in figures if not a.date), key=lambda a: a.id)
+    return KeyFigures((dated + undated)[:limit], len(figures))
 
 
 MATRIX_COLUMNS = 24  # more issues with positions than this: positions listed per actor

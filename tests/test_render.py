@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 import random
 import re
@@ -277,3 +278,22 @@ def test_positions_too_many_issues_for_columns_are_listed_per_actor(mini: Book, 
             assert listed.index(f"[{mini.actors[actor].name}]") < listed.index(f"[^{a.id}]")
     notes = re.compile(r"^\[\^([a-z0-9-]+)\]:", re.M)
     assert sorted(notes.findall(listed)) == sorted(notes.findall(table))
+
+
+def test_home_shows_the_most_recent_figures_when_there_are_many(monkeypatch) -> None:
+    from bookgen import views
+
+    seed = check(REPO_ROOT).book  # the real book: 23 figures, all on its home page
+    assert seed is not None
+    figures = [a for a in seed.annotations.values() if a.figure]
+    whole = render_pages(seed, REPO_ROOT / "templates", only={L.HOME}.__contains__)[L.HOME]
+    assert all(f"[^{a.id}]" in whole for a in figures) and "most recent of" not in whole
+    monkeypatch.setattr(views, "HOME_FIGURES", 3)
+    short = render_pages(seed, REPO_ROOT / "templates", only={L.HOME}.__contains__)[L.HOME]
+    assert (f"The 3 most recent of {len(figures)} figures; the [claims and figures](claims.md) page "
+            "lists them all.") in short
+    table = short.split("## Key figures")[1].split("## Latest events")[0]
+    shown = [a for a in figures if f"[^{a.id}]" in table]
+    latest = sorted(figures, key=lambda a: (a.date.sort_key if a.date else (dt.date.min,), a.id), reverse=True)[:3]
+    assert sorted(a.id for a in shown) == sorted(a.id for a in latest)
+    assert [table.index(f"[^{a.id}]") for a in latest] == sorted(table.index(f"[^{a.id}]") for a in latest)
