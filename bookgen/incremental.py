@@ -18,10 +18,12 @@ import re
 from pathlib import Path
 from typing import Iterable
 
+import jinja2
+
 from bookgen import links as L
 from bookgen.entities import Annotation
 from bookgen.model import Book
-from bookgen.render import page_specs, render_pages
+from bookgen.render import environment, page_specs, render_pages
 
 OVERVIEW_PAGES = (L.HOME, L.ISSUES, L.ACTORS, L.TIMELINE, L.SOURCES, L.CLAIMS, L.POSITIONS, L.METHOD)
 _CITED = re.compile(r'\[\^([a-z0-9]+(?:-[a-z0-9]+)*)\]|id="a-([a-z0-9]+(?:-[a-z0-9]+)*)"')
@@ -46,17 +48,20 @@ class IncrementalRenderer:
         self.pages: dict[str, str] = {}
         self.cited_on: dict[str, set[str]] = {}
         self.digest = ""
+        self.env: jinja2.Environment | None = None  # compiled templates, kept while they are unchanged
         self.last_rendered: int = 0  # how many pages the last call rendered (for messages and tests)
 
     def render(self, book: Book) -> dict[str, str]:
         digest = templates_digest(self.templates)
         only = self.affected(book) if digest == self.digest else None
+        if digest != self.digest or self.env is None:
+            self.env = environment(self.templates)
         if only is None:
-            pages = render_pages(book, self.templates)
+            pages = render_pages(book, self.templates, env=self.env)
             self.cited_on = {}
             fresh = pages
         else:
-            fresh = render_pages(book, self.templates, only=only.__contains__)
+            fresh = render_pages(book, self.templates, only=only.__contains__, env=self.env)
             pages = {**self.pages, **fresh}
             for ids in self.cited_on.values():
                 ids.difference_update(fresh)

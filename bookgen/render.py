@@ -140,13 +140,15 @@ def _source_context(book: Book, s: EntityId) -> dict[str, Any]:
     return {"source": book.sources[s], "text": book.texts[s], "sections": source_sections(book, s)}
 
 
-def render_pages(book: Book, templates: Path, only: Callable[[str], bool] | None = None) -> dict[str, str]:
-    """Render every page (or those ``only`` selects) to Markdown text.
+def render_pages(book: Book, templates: Path, only: Callable[[str], bool] | None = None,
+                 env: jinja2.Environment | None = None) -> dict[str, str]:
+    """Render every page (or those ``only`` selects) to Markdown text; ``env`` (from
+    :func:`environment`) lets a long process reuse its compiled templates.
 
     A template that is missing, malformed or fails while rendering raises :class:`ContentError`
     naming the template file and line (editors change templates in pull requests too).
     """
-    env = environment(templates)
+    env = environment(templates) if env is None else env
     mentions = L.MentionIndex(book)
     memo = L.RenderMemo(book)
     pages: dict[str, str] = {}
