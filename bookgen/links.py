@@ -242,10 +242,6 @@ class PageLinks:
             refs.append(f"[^{aid}]")
         return Md("".join(refs))
 
-    def passage(self, annotation_id: str) -> str:
-        ann = self.book.annotations[EntityId(annotation_id)]
-        return self.url(source_path(ann.source), annotation_anchor(ann.id))
-
     def attribution(self, annotation_id: str) -> Md:
         """'Trump, 28 Dec 2025' — who said it and when, as far as the content knows."""
         return self.memo.attribution(annotation_id)
