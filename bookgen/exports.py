@@ -13,11 +13,11 @@ book's "as of" date, never the clock. Same book, same bytes.
 from __future__ import annotations
 
 import csv
-import re
 import dataclasses
 import datetime as dt
 import functools
 import io
+import re
 from typing import Any
 
 import orjson

@@ -265,7 +265,6 @@ class Corpus:
         return rows + [""]
 
 
-
 def write_corpus(root: Path, n: int, seed: int = 1) -> dict[str, int]:
     """Write ``content/`` and ``seeds/`` for ``n`` sources under ``root``; returns counts of what was made."""
     corpus = Corpus(n, seed)
@@ -296,7 +295,8 @@ def _annotations_yaml(sid: str, anns: list[_Ann]) -> str:
     for a in anns:
         out += [f"  - id: {a.id}", f"    kind: {a.kind}", f"    quote: {_quote_yaml(a.quote)}",
                 f"    note: {_quote_yaml(a.note)}"]
-        out += [f"    {key}: {getattr(a, key)}" for key in ("speaker",) if getattr(a, key)]
+        if a.speaker:
+            out.append(f"    speaker: {a.speaker}")
         out += [f"    {key}: [{', '.join(getattr(a, key))}]" for key in ("actors", "issues") if getattr(a, key)]
         out.append(f"    date: {a.date}")
         out += [f"    {key}: {getattr(a, key)}" for key in ("event", "claim") if getattr(a, key)]

@@ -45,6 +45,17 @@ def _inside(rel: object) -> bool:
                                                            for p in parts)
 
 
+def _write_if_changed(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` unless it already holds exactly these bytes; True if written."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    atomic_write(path, data)
+    return True
+
+
 def write_tree(out: Path, files: Mapping[str, bytes | str]) -> WriteReport:
     """Make ``out`` hold exactly ``files`` (plus anything bookgen did not create). Text is written
     as UTF-8, encoded one file at a time (a book's pages are not held twice)."""
@@ -59,16 +70,10 @@ def write_tree(out: Path, files: Mapping[str, bytes | str]) -> WriteReport:
     unchanged = 0
     for rel in sorted(files):
         value = files[rel]
-        data = value.encode("utf-8") if isinstance(value, str) else value
-        path = out / rel
-        try:
-            if path.read_bytes() == data:
-                unchanged += 1
-                continue
-        except OSError:
-            pass
-        atomic_write(path, data)
-        written.append(rel)
+        if _write_if_changed(out / rel, value.encode("utf-8") if isinstance(value, str) else value):
+            written.append(rel)
+        else:
+            unchanged += 1
     deleted = sorted(previous - set(files))
     for rel in deleted:
         target = out / rel
@@ -78,11 +83,6 @@ def write_tree(out: Path, files: Mapping[str, bytes | str]) -> WriteReport:
             while parent != out and parent.is_dir() and not any(parent.iterdir()):
                 parent.rmdir()
                 parent = parent.parent
-    manifest = (json.dumps(sorted(files), indent=0) + "\n").encode()
-    try:
-        same = manifest_path.read_bytes() == manifest
-    except OSError:
-        same = False
-    if not same:  # an unchanged tree leaves every file untouched, the manifest too (serve's watcher)
-        atomic_write(manifest_path, manifest)
+    # an unchanged tree leaves every file untouched, the manifest too (serve's watcher)
+    _write_if_changed(manifest_path, (json.dumps(sorted(files), indent=0) + "\n").encode())
     return WriteReport(tuple(written), unchanged, tuple(deleted))
