@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Iterator, Mapping, TextIO
 
 STAGES = ("load", "validate", "anchor", "drift", "model", "render", "write", "mkdocs", "pdf")
 BOOKGEN_STAGES = ("load", "validate", "anchor", "drift", "model", "render", "write")
@@ -49,11 +49,11 @@ def _pdf_page_count(path: Path) -> int | None:
 def run_one(n: int, workdir: Path, seed: int = 1, mkdocs: bool = True, pdf: bool = True,
             project: Path = PROJECT) -> dict[str, Any]:
     """Write a corpus of ``n`` sources into ``workdir`` and time every stage on it, in this process."""
-    from bookgen.commands import Paths, docs_files
+    from bookgen.commands import Paths, extra_files, stage_pages
     from bookgen.pipeline import check
-    from bookgen.render import render_pages
+    from bookgen.render import iter_pages
     from bookgen.synth import write_corpus
-    from bookgen.write import write_tree
+    from bookgen.write import StagedTree
 
     row: dict[str, Any] = {"sources": n, "seed": seed}
     if workdir.exists():
@@ -73,21 +73,28 @@ def run_one(n: int, workdir: Path, seed: int = 1, mkdocs: bool = True, pdf: bool
         raise BenchError(f"{n} sources: the synthetic corpus failed check:\n{result.problems.render('text')}")
     row.update({k: result.timings.get(k) for k in ("load", "validate", "anchor", "drift", "model")})
     row["warnings"] = len(result.problems.warnings)
+    rendering = _Timed(iter_pages(result.book, paths.templates))
     t0 = time.perf_counter()
-    pages = render_pages(result.book, paths.templates)
-    row["render"] = time.perf_counter() - t0
-    row["pages"] = len(pages)
-    row["pdf"] = row["pdf_pages"] = None
-    cpu_bookgen = time.process_time() - cpu0
-    if pdf:  # as `bookgen build` does: the PDF is made before the docs tree, which links it
-        row.update(_run_pdf(result.book, pages, paths.pdf))
-    cpu0 = time.process_time()
-    if not paths.pdf.is_file():  # skipped: a stand-in, so the home page's link to it resolves
-        paths.pdf.parent.mkdir(parents=True, exist_ok=True)
-        paths.pdf.write_bytes(b"%PDF-1.7\n% bookgen bench: PDF skipped\n")
-    t0 = time.perf_counter()
-    write_tree(paths.docs, docs_files(result.book, paths, pages))  # exports, assets, then only changed bytes
-    row["write"] = time.perf_counter() - t0
+    with StagedTree(paths.docs) as docs:  # as `bookgen build` does it: pages, PDF, other files, commit
+        pages = stage_pages(result.book, paths, docs, sys.stderr, rendering)
+        if pages is None:
+            raise BenchError(f"{n} sources: a template failed")
+        staged = time.perf_counter() - t0
+        row["render"] = rendering.seconds
+        row["pages"] = len(pages)
+        row["pdf"] = row["pdf_pages"] = None
+        cpu_bookgen = time.process_time() - cpu0
+        if pdf:
+            row.update(_run_pdf(result.book, pages, paths.pdf))
+        cpu0 = time.process_time()
+        if not paths.pdf.is_file():  # skipped: a stand-in, so the home page's link to it resolves
+            paths.pdf.parent.mkdir(parents=True, exist_ok=True)
+            paths.pdf.write_bytes(b"%PDF-1.7\n% bookgen bench: PDF skipped\n")
+        t0 = time.perf_counter()
+        for rel, data in extra_files(result.book, paths):  # exports, assets, the PDF
+            docs.add(rel, data)
+        docs.commit()
+    row["write"] = staged - row["render"] + time.perf_counter() - t0  # comparing and writing files
     row["bookgen"] = sum(row[k] for k in BOOKGEN_STAGES)
     row["cpu_bookgen"] = cpu_bookgen + time.process_time() - cpu0
     row["peak_bookgen_mib"] = _peak_mib()
@@ -106,7 +113,26 @@ def run_one(n: int, workdir: Path, seed: int = 1, mkdocs: bool = True, pdf: bool
     return row
 
 
-def _run_pdf(book: Any, pages: dict[str, str], out: Path) -> dict[str, Any]:
+class _Timed:
+    """Iterates over ``items``, adding up the seconds spent producing them (here: rendering pages,
+    while the consumer's time, comparing and writing them, is not counted)."""
+
+    def __init__(self, items: Iterator[Any]) -> None:
+        self.items, self.seconds = items, 0.0
+
+    def __iter__(self) -> Iterator[Any]:
+        while True:
+            t0 = time.perf_counter()
+            try:
+                item = next(self.items)
+            except StopIteration:
+                self.seconds += time.perf_counter() - t0
+                return
+            self.seconds += time.perf_counter() - t0
+            yield item
+
+
+def _run_pdf(book: Any, pages: Mapping[str, str], out: Path) -> dict[str, Any]:
     try:
         from bookgen.pdf import render_pdf
     except ImportError:

@@ -34,3 +34,14 @@ def paused() -> Iterator[None]:
             if not memo.ENABLED:
                 gc.freeze()  # one-shot: all that is alive now stays so; never walk it again
             gc.enable()
+
+
+def young() -> None:
+    """Collect the cyclic garbage made since the last collection, walking only objects made since.
+
+    Rendering a page leaves a few cycles behind (Jinja2's template context and the macros
+    imported into it refer to each other): about 220 objects per page, 400 MB by the end of a
+    10,000-source book. Called every few dozen pages, this frees them at little cost, since the
+    book itself is not walked.
+    """
+    gc.collect(0)

@@ -10,19 +10,19 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, TextIO
+from typing import Iterable, Iterator, Mapping, TextIO
 
 from bookgen import memo
-from bookgen.exports import export_files
+from bookgen.exports import iter_export_files
 from bookgen.incremental import IncrementalRenderer
 from bookgen.model import Book
 from bookgen.pdf import PDF_NAME, PdfBuildError, content_version, render_pdf
 from bookgen.pipeline import CheckResult, check
 from bookgen.problems import ContentError
-from bookgen.render import render_pages
+from bookgen.render import iter_pages, render_pages
 from bookgen.site import (DOCS_DIR, SITE_DIR, SiteBuildError, build_site, hooks, navigation, not_in_nav,
                           request_rebuild)
-from bookgen.write import WriteReport, write_tree
+from bookgen.write import StagedTree, WriteReport, write_tree
 
 ASSETS = "assets"
 
@@ -59,27 +59,51 @@ def report(result: CheckResult, fmt: str = "text", out: TextIO = sys.stderr) -> 
             out.write(f"{e} error(s), {w} warning(s)\n")
 
 
-def docs_files(book: Book, paths: Paths, pages: dict[str, str] | None = None) -> dict[str, bytes | str]:
-    """Every file of the docs tree: rendered pages (text), the exports (JSON, CSV, iCalendar), the
-    PDF briefing (the last one made) and the static assets under templates/assets."""
-    pages = render_pages(book, paths.templates) if pages is None else pages
-    files: dict[str, bytes | str] = dict(pages)
+def docs_files(book: Book, paths: Paths, pages: Mapping[str, str] | Iterable[tuple[str, str]] | None = None
+               ) -> Iterator[tuple[str, bytes | str | Iterable[bytes]]]:
+    """Every file of the docs tree, one at a time: the pages (rendered now unless given), then
+    :func:`extra_files`. Where two share a path, the later one wins."""
+    if pages is None:
+        pages = iter_pages(book, paths.templates)
+    yield from (pages.items() if isinstance(pages, Mapping) else pages)
+    yield from extra_files(book, paths)
+
+
+def extra_files(book: Book, paths: Paths) -> Iterator[tuple[str, bytes | str | Iterable[bytes]]]:
+    """The docs tree's files besides pages: the PDF briefing (the last one made), the exports
+    (JSON, CSV, iCalendar) and the static assets under templates/assets."""
     if paths.pdf.is_file():
-        files[PDF_NAME] = paths.pdf.read_bytes()
-    files.update(export_files(book))
+        yield PDF_NAME, paths.pdf.read_bytes()
+    yield from iter_export_files(book)
     assets = paths.templates / ASSETS
     if assets.is_dir():
         for f in sorted(assets.rglob("*")):
             if f.is_file() and not f.is_symlink():
-                files[f.relative_to(assets).as_posix()] = f.read_bytes()
-    return files
+                yield f.relative_to(assets).as_posix(), f.read_bytes()
 
 
-def generate(book: Book, paths: Paths, pages: dict[str, str] | None = None) -> WriteReport:
+def generate(book: Book, paths: Paths, pages: Mapping[str, str] | None = None) -> WriteReport:
     return write_tree(paths.docs, docs_files(book, paths, pages))
 
 
-def make_pdf(book: Book, paths: Paths, pages: dict[str, str], target: Path, paper: str = "a4",
+def stage_pages(book: Book, paths: Paths, docs: StagedTree, out: TextIO,
+                pages: Iterable[tuple[str, str]] | None = None) -> Mapping[str, str] | None:
+    """Render every page (or take ``pages``, as they are rendered) straight into ``docs``: only
+    changed ones are written, none is held in memory. Returns the staged pages' text, read back on
+    demand, or None (having printed the template problems) when a template is missing or broken."""
+    names: list[str] = []
+    try:
+        for path, text in iter_pages(book, paths.templates) if pages is None else pages:
+            docs.add(path, text)
+            names.append(path)
+    except ContentError as exc:
+        out.write(exc.problems.render())
+        out.write("nothing written: fix the template errors above first\n")
+        return None
+    return docs.texts(names)
+
+
+def make_pdf(book: Book, paths: Paths, pages: Mapping[str, str], target: Path, paper: str = "a4",
              out: TextIO = sys.stderr) -> bool:
     """Render the PDF briefing to ``target``; on failure say why and keep the previous PDF."""
     try:
@@ -124,15 +148,20 @@ def pdf(paths: Paths, paper: str = "a4", target: Path | None = None, out: TextIO
 
 
 def build(paths: Paths, strict: bool = False, out: TextIO = sys.stderr, paper: str = "a4") -> int:
-    """check -> PDF -> write docs (with the PDF) -> MkDocs. Returns the exit code."""
+    """check -> pages (staged) -> PDF -> docs tree (with the PDF) -> MkDocs. Returns the exit code."""
     book = checked_book(paths, out, strict)
-    pages = None if book is None else rendered_pages(book, paths, out)
-    if book is None or pages is None:
+    if book is None:
         return 1
-    if not make_pdf(book, paths, pages, paths.pdf, paper, out):
-        out.write("nothing swapped in: the previous site and its PDF are kept\n")
-        return 1  # site and PDF change together or not at all
-    written = generate(book, paths, pages)
+    with StagedTree(paths.docs) as docs:  # left without commit: the docs tree stays as it was
+        pages = stage_pages(book, paths, docs, out)
+        if pages is None:
+            return 1
+        if not make_pdf(book, paths, pages, paths.pdf, paper, out):
+            out.write("nothing swapped in: the previous site and its PDF are kept\n")
+            return 1  # site and PDF change together or not at all
+        for rel, data in extra_files(book, paths):
+            docs.add(rel, data)
+        written = docs.commit()
     out.write(f"docs: {len(written.written)} page(s) written, {written.unchanged} unchanged, "
               f"{len(written.deleted)} removed in {paths.docs}\n")
     try:

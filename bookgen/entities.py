@@ -6,16 +6,65 @@ Each keeps a :class:`Loc` (file, line, column) so later stages can point at what
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from bookgen.dates import BookDate
 from bookgen.ids import EntityId
 
 
-@dataclass(frozen=True)
+class _Positions(Protocol):
+    def mark(self, path: tuple[Any, ...], key: bool = False) -> tuple[int, int]: ...
+
+
 class Loc:
-    path: str
-    line: int
-    col: int
+    """Where an editor wrote something: file (as shown in messages), 1-based line and column.
+
+    :meth:`at` makes one whose line and column are looked up in its document only when first
+    read: a book without problems never needs them, and worked out for every annotation, quote
+    and reference they were a large part of a big book's memory.
+    """
+
+    __slots__ = ("path", "_line", "_col", "_doc", "_node")
+
+    def __init__(self, path: str, line: int, col: int) -> None:
+        self.path, self._line, self._col = path, line, col
+        self._doc: _Positions | None = None
+        self._node: tuple[Any, ...] = ()
+
+    @classmethod
+    def at(cls, path: str, doc: _Positions, node: tuple[Any, ...]) -> Loc:
+        loc = cls(path, 0, 0)
+        loc._doc, loc._node = doc, node
+        return loc
+
+    def _resolve(self) -> None:
+        if self._doc is not None:
+            self._line, self._col = self._doc.mark(self._node)
+            self._doc = None
+
+    @property
+    def line(self) -> int:
+        self._resolve()
+        return self._line
+
+    @property
+    def col(self) -> int:
+        self._resolve()
+        return self._col
+
+    def _key(self) -> tuple[str, int, int]:
+        return self.path, self.line, self.col
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        return isinstance(other, Loc) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Loc({self.path!r}, {self.line}, {self.col})"
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Mapping
 
 from bookgen import links as L
 from bookgen.ids import EntityId
@@ -50,7 +51,7 @@ class Chapter:
     entries: tuple[str, ...] = ()
 
 
-def chapters(book: Book, pages: dict[str, str]) -> list[Chapter]:
+def chapters(book: Book, pages: Mapping[str, str]) -> list[Chapter]:
     """The reader's order: summary, issues, actors, timeline, claims; then the sources and method."""
     def under(folder: str) -> tuple[str, ...]:
         return tuple(p for p in pages if p.startswith(folder + "/") and not p.endswith("/index.md"))
@@ -83,7 +84,7 @@ def chapters(book: Book, pages: dict[str, str]) -> list[Chapter]:
     return out
 
 
-def source_numbers(book: Book, pages: dict[str, str]) -> dict[str, int]:
+def source_numbers(book: Book, pages: Mapping[str, str]) -> dict[str, int]:
     """Source page path -> its number in the appendix (1..n, appendix order)."""
     paths = [p for p in (L.source_path(s) for s in book.sources) if p in pages]
     return {p: i for i, p in enumerate(paths, 1)}
@@ -175,7 +176,7 @@ class Document:
         return preamble(self.title, self.date, self.paper, pageref) + "\n" + self.body
 
 
-def typst_document(book: Book, pages: dict[str, str], paper: str = "a4", version: str | None = None) -> Document:
+def typst_document(book: Book, pages: Mapping[str, str], paper: str = "a4", version: str | None = None) -> Document:
     """The whole book as one Typst document."""
     if paper not in PAPERS:
         raise PdfBuildError(f"unknown paper size '{paper}'; use one of: {', '.join(PAPERS)}")
@@ -207,7 +208,7 @@ def typst_document(book: Book, pages: dict[str, str], paper: str = "a4", version
     return Document(book.title, document_date(book), paper, body, targets)
 
 
-def typst_source(book: Book, pages: dict[str, str], paper: str = "a4", version: str | None = None) -> str:
+def typst_source(book: Book, pages: Mapping[str, str], paper: str = "a4", version: str | None = None) -> str:
     """The first-pass Typst source (for reading or debugging)."""
     return typst_document(book, pages, paper, version).pass1()
 
@@ -282,7 +283,7 @@ def _first_lines(message: str, n: int = 6) -> str:
     return "\n  ".join(lines[:n]) + ("\n  …" if len(lines) > n else "")
 
 
-def render_pdf(book: Book, pages: dict[str, str], out_pdf: Path, paper: str = "a4",
+def render_pdf(book: Book, pages: Mapping[str, str], out_pdf: Path, paper: str = "a4",
                version: str | None = None) -> None:
     """Make the PDF briefing from the website's Markdown pages; replace ``out_pdf`` only on success."""
     data = compile_document(typst_document(book, pages, paper, version))

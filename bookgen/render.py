@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 import re
 import types
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import jinja2
 import jinja2.compiler
@@ -142,8 +142,15 @@ def _source_context(book: Book, s: EntityId) -> dict[str, Any]:
 
 def render_pages(book: Book, templates: Path, only: Callable[[str], bool] | None = None,
                  env: jinja2.Environment | None = None) -> dict[str, str]:
-    """Render every page (or those ``only`` selects) to Markdown text; ``env`` (from
-    :func:`environment`) lets a long process reuse its compiled templates.
+    """Every page (or those ``only`` selects) as Markdown text, by path; see :func:`iter_pages`."""
+    return dict(iter_pages(book, templates, only, env))
+
+
+def iter_pages(book: Book, templates: Path, only: Callable[[str], bool] | None = None,
+               env: jinja2.Environment | None = None) -> Iterator[tuple[str, str]]:
+    """Render every page (or those ``only`` selects) to Markdown text, one at a time, so a caller
+    writing them need not hold the whole book's pages; ``env`` (from :func:`environment`) lets a
+    long process reuse its compiled templates.
 
     A template that is missing, malformed or fails while rendering raises :class:`ContentError`
     naming the template file and line (editors change templates in pull requests too).
@@ -151,25 +158,20 @@ def render_pages(book: Book, templates: Path, only: Callable[[str], bool] | None
     env = environment(templates) if env is None else env
     mentions = L.MentionIndex(book)
     memo = L.RenderMemo(book)
-    pages: dict[str, str] = {}
     with collector.paused():
-        _render_into(pages, book, env, mentions, memo, templates, only)
-    return pages
-
-
-def _render_into(pages: dict[str, str], book: Book, env: jinja2.Environment, mentions: L.MentionIndex,
-                 memo: L.RenderMemo, templates: Path, only: Callable[[str], bool] | None) -> None:
-    for spec in page_specs(book):
-        if only is not None and not only(spec.path):
-            continue
-        links = L.PageLinks(book, mentions, spec.path, memo)
-        try:
-            template = env.get_template(spec.template)
-            text = template.render(book=book, L=links, page=spec.path, Md=Md, **spec.context())
-        except jinja2.TemplateError as exc:
-            raise ContentError(template_problem(exc, templates, spec)) from None
-        lines = "\n".join(line.rstrip() for line in text.strip().split("\n"))
-        pages[spec.path] = _BLANK_RUNS.sub("\n\n", lines) + "\n"
+        for n, spec in enumerate(page_specs(book)):
+            if only is not None and not only(spec.path):
+                continue
+            if n % 64 == 63:
+                collector.young()
+            links = L.PageLinks(book, mentions, spec.path, memo)
+            try:
+                template = env.get_template(spec.template)
+                text = template.render(book=book, L=links, page=spec.path, Md=Md, **spec.context())
+            except jinja2.TemplateError as exc:
+                raise ContentError(template_problem(exc, templates, spec)) from None
+            lines = "\n".join(line.rstrip() for line in text.strip().split("\n"))
+            yield spec.path, _BLANK_RUNS.sub("\n\n", lines) + "\n"
 
 
 def template_problem(exc: jinja2.TemplateError, templates: Path, spec: PageSpec) -> Problems:

@@ -42,8 +42,7 @@ class _Reader:
             self.ref(target, value, *path, key, i)
 
     def loc(self, *path: Any) -> Loc:
-        line, col = self.doc.mark(path)
-        return Loc(self.doc.path, line, col)
+        return Loc.at(self.doc.path, self.doc, path)
 
     def date(self, value: str | None, *path: Any) -> BookDate | None:
         if value is None:

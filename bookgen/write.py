@@ -7,12 +7,14 @@ dirty reload and ``git diff`` see only real changes.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Mapping
+from typing import BinaryIO, Iterable, Iterator, Mapping
 
 MANIFEST = ".bookgen-manifest.json"
 
@@ -47,42 +49,148 @@ def _inside(rel: object) -> bool:
 
 def _write_if_changed(path: Path, data: bytes) -> bool:
     """Write ``data`` to ``path`` unless it already holds exactly these bytes; True if written."""
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
+    if _same_bytes(path, data):
+        return False
     atomic_write(path, data)
     return True
 
 
-def write_tree(out: Path, files: Mapping[str, bytes | str]) -> WriteReport:
-    """Make ``out`` hold exactly ``files`` (plus anything bookgen did not create). Text is written
-    as UTF-8, encoded one file at a time (a book's pages are not held twice)."""
-    out.mkdir(parents=True, exist_ok=True)
-    manifest_path = out / MANIFEST
+def _same_bytes(path: Path, data: bytes) -> bool:
     try:
-        listed = json.loads(manifest_path.read_text("utf-8"))
-    except (OSError, ValueError):
-        listed = []
-    previous = {rel for rel in listed if _inside(rel)} if isinstance(listed, list) else set()
-    written: list[str] = []
-    unchanged = 0
-    for rel in sorted(files):
-        value = files[rel]
-        if _write_if_changed(out / rel, value.encode("utf-8") if isinstance(value, str) else value):
-            written.append(rel)
-        else:
-            unchanged += 1
-    deleted = sorted(previous - set(files))
-    for rel in deleted:
-        target = out / rel
-        if target.is_file() and not target.is_symlink() and target.resolve().is_relative_to(out.resolve()):
-            target.unlink()
-            parent = target.parent
-            while parent != out and parent.is_dir() and not any(parent.iterdir()):
-                parent.rmdir()
-                parent = parent.parent
-    # an unchanged tree leaves every file untouched, the manifest too (serve's watcher)
-    _write_if_changed(manifest_path, (json.dumps(sorted(files), indent=0) + "\n").encode())
-    return WriteReport(tuple(written), unchanged, tuple(deleted))
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _write_comparing(f: BinaryIO, pieces: Iterable[bytes], existing: Path) -> bool:
+    """Write ``pieces`` to ``f``; True if they are exactly the bytes ``existing`` holds."""
+    try:
+        old: BinaryIO | None = existing.open("rb")
+    except OSError:
+        old = None
+    same = old is not None
+    try:
+        for piece in pieces:
+            f.write(piece)
+            if same and old is not None:
+                same = old.read(len(piece)) == piece
+        return same and old is not None and old.read(1) == b""
+    finally:
+        if old is not None:
+            old.close()
+
+
+class StagedTree:
+    """The docs tree's next state, given one file at a time (a big book's pages are never all in
+    memory). Files whose bytes differ from what ``out`` holds are written to a hidden staging
+    folder beside it; :meth:`commit` moves them into place, deletes stale files bookgen made, and
+    updates the manifest. Leaving the ``with`` block without committing (an error, an interrupt,
+    a failed PDF) removes the staging folder and leaves ``out`` exactly as it was."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self._staged: dict[str, Path | None] = {}  # rel -> its staged file, or None if unchanged
+        self._staging: Path | None = None
+        self._count = itertools.count()
+
+    def __enter__(self) -> StagedTree:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.discard()
+
+    def add(self, rel: str, data: bytes | str | Iterable[bytes]) -> None:
+        """The file ``rel`` (relative to ``out``) is to hold ``data``: bytes, text (written as
+        UTF-8), or pieces of bytes (a big export: written as they come, never joined in memory)."""
+        if isinstance(data, (bytes, str)):
+            raw = data.encode("utf-8") if isinstance(data, str) else data
+            if _same_bytes(self.out / rel, raw):
+                self._staged[rel] = None
+                return
+            data = (raw,)
+        staged = self._new_staged(rel)
+        with staged.open("wb") as f:
+            same = _write_comparing(f, data, self.out / rel)
+        if same:
+            staged.unlink()
+        self._staged[rel] = None if same else staged
+
+    def _new_staged(self, rel: str) -> Path:
+        if self._staging is None:
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            self._staging = Path(tempfile.mkdtemp(dir=self.out.parent, prefix=f".{self.out.name}-staging-"))
+        return self._staging / f"{next(self._count)}{PurePosixPath(rel).suffix}"
+
+    def text(self, rel: str) -> str:
+        """What ``rel`` will hold once committed, as text."""
+        staged = self._staged[rel]
+        return (staged or self.out / rel).read_text("utf-8")
+
+    def texts(self, names: Iterable[str]) -> Mapping[str, str]:
+        """``names`` (in this order) -> what each will hold once committed, read when asked for."""
+        return _StagedTexts(self, tuple(names))
+
+    def commit(self) -> WriteReport:
+        """Make ``out`` hold exactly the files added (plus anything bookgen did not create)."""
+        out = self.out
+        out.mkdir(parents=True, exist_ok=True)
+        manifest_path = out / MANIFEST
+        try:
+            listed = json.loads(manifest_path.read_text("utf-8"))
+        except (OSError, ValueError):
+            listed = []
+        previous = {rel for rel in listed if _inside(rel)} if isinstance(listed, list) else set()
+        written = sorted(rel for rel, staged in self._staged.items() if staged is not None)
+        for rel in written:
+            target = out / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self._staged[rel], target)  # type: ignore[arg-type]
+        deleted = sorted(previous - self._staged.keys())
+        for rel in deleted:
+            target = out / rel
+            if target.is_file() and not target.is_symlink() and target.resolve().is_relative_to(out.resolve()):
+                target.unlink()
+                parent = target.parent
+                while parent != out and parent.is_dir() and not any(parent.iterdir()):
+                    parent.rmdir()
+                    parent = parent.parent
+        # an unchanged tree leaves every file untouched, the manifest too (serve's watcher)
+        _write_if_changed(manifest_path, (json.dumps(sorted(self._staged), indent=0) + "\n").encode())
+        self.discard()
+        return WriteReport(tuple(written), len(self._staged) - len(written), tuple(deleted))
+
+    def discard(self) -> None:
+        if self._staging is not None:
+            shutil.rmtree(self._staging, ignore_errors=True)
+            self._staging = None
+
+
+class _StagedTexts(Mapping[str, str]):
+    def __init__(self, tree: StagedTree, names: tuple[str, ...]) -> None:
+        self._tree, self._names, self._known = tree, names, frozenset(names)
+
+    def __getitem__(self, rel: str) -> str:
+        if rel not in self._known:
+            raise KeyError(rel)
+        return self._tree.text(rel)
+
+    def __contains__(self, rel: object) -> bool:
+        return rel in self._known
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+FileData = bytes | str | Iterable[bytes]
+
+
+def write_tree(out: Path, files: Mapping[str, FileData] | Iterable[tuple[str, FileData]]) -> WriteReport:
+    """Make ``out`` hold exactly ``files`` (a mapping, or (path, data) pairs; a later pair for the
+    same path wins), plus anything bookgen did not create; only changed bytes are written."""
+    with StagedTree(out) as tree:
+        for rel, data in (files.items() if isinstance(files, Mapping) else files):
+            tree.add(rel, data)
+        return tree.commit()

@@ -42,10 +42,10 @@ def render_docs(source_dir: Path) -> dict[str, bytes]:
         if result.book is None:
             raise GoldenError(f"the book in {source_dir} does not pass bookgen check:\n"
                               + result.problems.render("text"))
-        files = docs_files(result.book, Paths(root))
+        files = dict(docs_files(result.book, Paths(root)))
         assets = root / "templates" / ASSETS  # copied verbatim, not generated: not part of the golden
-        return {p: data.encode("utf-8") if isinstance(data, str) else data
-                for p, data in files.items() if not (assets / p).is_file()}
+        return {p: data.encode("utf-8") if isinstance(data, str) else data if isinstance(data, bytes)
+                else b"".join(data) for p, data in files.items() if not (assets / p).is_file()}
 
 
 def golden_files(folder: Path) -> dict[str, bytes]:
