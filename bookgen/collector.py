@@ -4,8 +4,9 @@ Each stage allocates millions of small objects that stay alive: YAML values, ent
 fragments. The collector, triggered by allocation counts, walks the live objects again and again,
 and its full collections grow with the heap: at 10,000 sources it took about a third of load,
 validate and model (20.2 s with it, 13.4 s without; 1.58 s and 1.35 s at 1,000 sources). The
-stages make next to no cyclic garbage (about 1,300 objects in a 10,000-source check), so the
-collector is paused while they run; reference counting still frees everything as usual.
+checking stages make next to no cyclic garbage (about 1,300 objects in a 10,000-source check), so
+the collector is paused while they run; reference counting still frees everything as usual.
+Rendering does leave cycles behind on every page, so it calls :func:`young` as it goes.
 
 When a stage ends in a one-shot command (build, pdf, check, bench), what it made lives until the
 process ends, so it is frozen (``gc.freeze``): later collections, MkDocs' included, skip it. A long

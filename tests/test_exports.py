@@ -83,3 +83,18 @@ def test_exports_remembered_in_serve_are_byte_identical(book, monkeypatch) -> No
     monkeypatch.setattr(memo, "ENABLED", True)
     assert exports.export_files(book) == cold
     assert exports.export_files(book) == cold  # the second time from memory
+
+
+def test_json_written_piece_by_piece_is_the_whole_value_dumped_at_once(book) -> None:
+    pieces = list(exports.briefing_json(book))
+    assert len(pieces) > 10  # made entity by entity, not as one value
+    assert b"".join(pieces) == exports._dumps(exports.briefing(book))
+
+
+
+def test_json_pieces_keep_empty_lists_and_nested_values_exact(monkeypatch: pytest.MonkeyPatch) -> None:
+    values = {"title": "T \u201cq\u201d\nline", "as_of": None, "empty": [],
+              "one": [{"b": {"c": [1, {"d": []}], "e": {}}, "a": "x\ny"}], "two": [{"z": 1}, {"y": [2, 3]}]}
+    monkeypatch.setattr(exports, "briefing_sections", lambda book: {
+        k: iter(v) if isinstance(v, list) else v for k, v in values.items()})
+    assert b"".join(exports.briefing_json(None)) == exports._dumps(values)  # type: ignore[arg-type]

@@ -6,7 +6,9 @@ import json
 import os
 from pathlib import Path
 
-from bookgen.write import MANIFEST, write_tree
+import pytest
+
+from bookgen.write import MANIFEST, StagedTree, write_tree
 
 OLD = 1_000_000_000  # a timestamp far in the past, to see whether a file was touched
 
@@ -96,3 +98,48 @@ def test_an_unchanged_tree_touches_nothing_not_even_the_manifest(tmp_path: Path)
     report = write_tree(out, files)
     assert report.written == () and report.unchanged == 2 and report.deleted == ()
     assert all((out / f).stat().st_mtime == OLD for f in (MANIFEST, "index.md", "a/b.md"))
+
+
+def test_pieces_are_written_as_they_come_and_unchanged_pieces_leave_the_file_alone(tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    write_tree(out, [("big.json", iter([b"{", b"\n  1", b"\n}\n"])), ("index.md", "home\n")])
+    assert (out / "big.json").read_bytes() == b"{\n  1\n}\n"
+    age(out / "big.json")
+    report = write_tree(out, [("big.json", iter([b"{\n", b"  1\n}", b"\n"])), ("index.md", "home\n")])
+    assert report.written == () and (out / "big.json").stat().st_mtime == OLD
+    for changed in ([b"{\n  1\n}\n", b"more"], [b"{\n  1\n"], [b"{\n  2\n}\n"]):  # longer, shorter, other
+        write_tree(out, [("big.json", iter(changed)), ("index.md", "home\n")])
+        assert (out / "big.json").read_bytes() == b"".join(changed)
+
+
+def test_a_later_file_of_the_same_path_wins(tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    report = write_tree(out, [("a.md", "first\n"), ("a.md", "second\n")])
+    assert (out / "a.md").read_text() == "second\n" and report.written == ("a.md",)
+
+
+def test_a_staged_tree_left_without_commit_changes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    write_tree(out, {"index.md": b"home\n", "a.md": b"a\n"})
+    before = {p: p.read_bytes() for p in out.rglob("*")}
+    with pytest.raises(RuntimeError):
+        with StagedTree(out) as tree:
+            tree.add("index.md", "new home\n")
+            tree.add("b/c.md", "c\n")
+            assert tree.texts(["index.md", "a.md"])["index.md"] == "new home\n"  # staged, readable
+            raise RuntimeError("a template failed half-way")
+    assert {p: p.read_bytes() for p in out.rglob("*")} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs"]  # no staging folder left
+
+
+def test_staged_texts_read_back_what_each_page_will_hold(tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    write_tree(out, {"same.md": b"same\n"})
+    with StagedTree(out) as tree:
+        tree.add("same.md", "same\n")
+        tree.add("new.md", "new “text”\n")
+        texts = tree.texts(["new.md", "same.md"])
+        assert list(texts) == ["new.md", "same.md"] and len(texts) == 2 and "other.md" not in texts
+        assert dict(texts) == {"new.md": "new “text”\n", "same.md": "same\n"}
+        report = tree.commit()
+    assert report.written == ("new.md",) and report.unchanged == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bookgen.problems import Problems
+from bookgen import yamlstrict
 from bookgen.yamlstrict import MAX_DEPTH, read_yaml
 
 
@@ -109,3 +110,29 @@ def test_position_is_the_same_through_the_fast_and_the_reference_parser() -> Non
     _, _, fast = read("a: 1\nb:\n  - x\n")
     _, _, ref = read("a: 1 # c\nb:\n  - x\n")
     assert fast.marks[("b", 0)] == ref.marks[("b", 0)] == (3, 5)
+
+
+def test_a_clean_file_works_out_its_positions_only_when_asked() -> None:
+    """The fast reading records no positions; the first ``mark`` reads the text again for them,
+    and they are the ones the recording (reference) reading gives."""
+    text = "title: T\nlist:\n  - one\n  - “two”\nnested:\n  key: v\n"
+    _, problems, doc = read(("\ufeff" + text.replace("\n", "\r\n")).encode("utf-8"))
+    assert not problems.items
+    if yamlstrict._CParser is not None:
+        assert doc._marks is None  # nothing recorded while reading
+    _, _, ref = read(text + "# a comment sends this copy to the recording reference parser\n")
+    assert ref._marks  # recorded while reading
+    assert doc.mark(("list", 1)) == ref.mark(("list", 1)) == (4, 5)
+    assert doc.mark(("nested", "key"), key=True) == ref.mark(("nested", "key"), key=True) == (6, 3)
+    assert doc.marks == ref.marks and doc.key_marks == ref.key_marks
+
+
+def test_lazy_loc_reads_its_position_on_first_use_and_compares_by_value() -> None:
+    from bookgen.entities import Loc
+
+    _, _, doc = read("a: 1\nb:\n  - x\n")
+    lazy = Loc.at("f.yaml", doc, ("b", 0))
+    assert (lazy.path, lazy.line, lazy.col) == ("f.yaml", 3, 5)
+    assert lazy == Loc("f.yaml", 3, 5) and hash(lazy) == hash(Loc("f.yaml", 3, 5))
+    assert lazy != Loc("f.yaml", 3, 6) and repr(lazy) == "Loc('f.yaml', 3, 5)"
+    assert Loc.at("f.yaml", doc, ("b", 7)) == Loc("f.yaml", 3, 3)  # no such node: its parent's
