@@ -59,7 +59,12 @@ class MentionIndex:
             for name in (actor.name, *actor.aliases):
                 names.setdefault(name, actor.id)
         self.names = names
-        self.pattern = re.compile(r"(?<!\w)(" + trie_pattern(names) + r")(?!\w)") if names else None
+        self.pattern = _mention_pattern(tuple(names)) if names else None
+
+
+@functools.lru_cache(maxsize=4)  # serve: the names rarely change between edits
+def _mention_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)(" + trie_pattern(names) + r")(?!\w)")
 
 
 def trie_pattern(words: Iterable[str]) -> str:

@@ -57,6 +57,8 @@ def display_path(root: Path, path: Path) -> str:
         shown = path.relative_to(root).as_posix()
     except ValueError:
         shown = path.as_posix()
+    if shown.isascii() and shown.isprintable():  # the usual case, nothing to replace
+        return shown
     return "".join(ch if ch.isprintable() and unicodedata.category(ch) != "Cf" else f"\\u{ord(ch):04x}"
                    for ch in shown)
 

@@ -156,9 +156,9 @@ def iter_pages(book: Book, templates: Path, only: Callable[[str], bool] | None =
     naming the template file and line (editors change templates in pull requests too).
     """
     env = environment(templates) if env is None else env
-    mentions = L.MentionIndex(book)
-    memo = L.RenderMemo(book)
     with collector.paused():
+        mentions = L.MentionIndex(book)
+        memo = L.RenderMemo(book)
         for n, spec in enumerate(page_specs(book)):
             if only is not None and not only(spec.path):
                 continue

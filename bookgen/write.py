@@ -62,24 +62,6 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return False
 
 
-def _write_comparing(f: BinaryIO, pieces: Iterable[bytes], existing: Path) -> bool:
-    """Write ``pieces`` to ``f``; True if they are exactly the bytes ``existing`` holds."""
-    try:
-        old: BinaryIO | None = existing.open("rb")
-    except OSError:
-        old = None
-    same = old is not None
-    try:
-        for piece in pieces:
-            f.write(piece)
-            if same and old is not None:
-                same = old.read(len(piece)) == piece
-        return same and old is not None and old.read(1) == b""
-    finally:
-        if old is not None:
-            old.close()
-
-
 class StagedTree:
     """The docs tree's next state, given one file at a time (a big book's pages are never all in
     memory). Files whose bytes differ from what ``out`` holds are written to a hidden staging
@@ -101,19 +83,50 @@ class StagedTree:
 
     def add(self, rel: str, data: bytes | str | Iterable[bytes]) -> None:
         """The file ``rel`` (relative to ``out``) is to hold ``data``: bytes, text (written as
-        UTF-8), or pieces of bytes (a big export: written as they come, never joined in memory)."""
-        if isinstance(data, (bytes, str)):
-            raw = data.encode("utf-8") if isinstance(data, str) else data
-            if _same_bytes(self.out / rel, raw):
-                self._staged[rel] = None
-                return
-            data = (raw,)
+        UTF-8), or pieces of bytes (a big export: compared and written as they come, never joined)."""
+        if not isinstance(data, (bytes, str)):
+            self._staged[rel] = self._stage_pieces(rel, iter(data))
+            return
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        if _same_bytes(self.out / rel, raw):
+            self._staged[rel] = None
+            return
         staged = self._new_staged(rel)
-        with staged.open("wb") as f:
-            same = _write_comparing(f, data, self.out / rel)
-        if same:
-            staged.unlink()
-        self._staged[rel] = None if same else staged
+        staged.write_bytes(raw)
+        self._staged[rel] = staged
+
+    def _stage_pieces(self, rel: str, pieces: Iterator[bytes]) -> Path | None:
+        """Compare ``pieces`` with the file there as they come; only from the first difference on is
+        a staged copy written (the equal part copied from that file). None if there is none."""
+        try:
+            old: BinaryIO | None = (self.out / rel).open("rb")
+        except OSError:
+            old = None
+        try:
+            matched, piece = 0, b""
+            if old is not None:
+                for piece in pieces:
+                    if old.read(len(piece)) != piece:
+                        break
+                    matched += len(piece)
+                else:
+                    if old.read(1) == b"":
+                        return None  # the same bytes
+                    piece = b""
+            staged = self._new_staged(rel)
+            with staged.open("wb") as f:
+                if old is not None and matched:
+                    old.seek(0)
+                    while matched > 0 and (block := old.read(min(matched, 1 << 20))):
+                        f.write(block)
+                        matched -= len(block)
+                f.write(piece)
+                for piece in pieces:
+                    f.write(piece)
+            return staged
+        finally:
+            if old is not None:
+                old.close()
 
     def _new_staged(self, rel: str) -> Path:
         if self._staging is None:

@@ -50,3 +50,29 @@ def test_a_regeneration_asks_the_dev_server_to_rebuild_at_once(monkeypatch) -> N
     assert site.request_rebuild() is True and server._want_rebuild is True
     monkeypatch.setattr(site, "dev_server", object())  # other internals: MkDocs' own poll is left to it
     assert site.request_rebuild() is False
+
+
+def test_theme_templates_are_compiled_once_per_process_unless_they_or_the_settings_change() -> None:
+    """MkDocs makes a new Jinja2 environment for every rebuild in serve; the theme hook lets them
+    share compiled templates (bookgen.site.remember_theme_code)."""
+    import jinja2
+
+    from bookgen import site
+
+    compiled: list[str] = []
+
+    class Counting(jinja2.Environment):
+        def _compile(self, source: str, filename: str) -> object:
+            compiled.append(source)
+            return super()._compile(source, filename)
+
+    def render(env: jinja2.Environment) -> str:
+        site.remember_theme_code(env)
+        return env.get_template("t.html").render(x=1)
+
+    loader = jinja2.DictLoader({"t.html": "{{ x }}!"})
+    assert render(Counting(loader=loader)) == render(Counting(loader=loader)) == "1!"
+    assert len(compiled) == 1  # the second environment used the code the first compiled
+    assert render(Counting(loader=jinja2.DictLoader({"t.html": "{{ x }}?"}))) == "1?"  # edited template
+    assert render(Counting(loader=loader, autoescape=True)) == "1!"  # other settings
+    assert len(compiled) == 3

@@ -107,9 +107,12 @@ def test_pieces_are_written_as_they_come_and_unchanged_pieces_leave_the_file_alo
     age(out / "big.json")
     report = write_tree(out, [("big.json", iter([b"{\n", b"  1\n}", b"\n"])), ("index.md", "home\n")])
     assert report.written == () and (out / "big.json").stat().st_mtime == OLD
-    for changed in ([b"{\n  1\n}\n", b"more"], [b"{\n  1\n"], [b"{\n  2\n}\n"]):  # longer, shorter, other
-        write_tree(out, [("big.json", iter(changed)), ("index.md", "home\n")])
-        assert (out / "big.json").read_bytes() == b"".join(changed)
+    # longer, shorter, different after an equal start, different at once, empty
+    for changed in ([b"{\n", b"  1\n}\n", b"more"], [b"{\n", b"  1\n"], [b"{\n", b"  2", b"\n}\n"],
+                    [b"[", b"]\n"], []):
+        write_tree(out, [("big.json", iter([b"{\n  1\n}\n"])), ("index.md", "home\n")])
+        report = write_tree(out, [("big.json", iter(changed)), ("index.md", "home\n")])
+        assert (out / "big.json").read_bytes() == b"".join(changed) and report.written == ("big.json",)
 
 
 def test_a_later_file_of_the_same_path_wins(tmp_path: Path) -> None:

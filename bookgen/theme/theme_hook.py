@@ -1,7 +1,7 @@
 """MkDocs hook that every bookgen build and serve loads: it puts bookgen's theme overrides
 (``main.html``, which escapes the page <title>) before Material's and the project's templates, and
 in ``bookgen serve`` hands MkDocs' dev server to :mod:`bookgen.site` so a regeneration can ask
-for a rebuild at once."""
+for a rebuild at once; keeps the theme's compiled templates for the next rebuild."""
 
 from __future__ import annotations
 
@@ -12,6 +12,13 @@ from typing import Any
 def on_config(config: Any) -> Any:
     config.theme.dirs.insert(0, str(Path(__file__).resolve().parent))
     return config
+
+
+def on_env(env: Any, config: Any, files: Any) -> Any:
+    from bookgen import site
+
+    site.remember_theme_code(env)
+    return env
 
 
 def on_serve(server: Any, config: Any, builder: Any) -> Any:
