@@ -21,7 +21,7 @@ from bookgen.pipeline import CheckResult, check
 from bookgen.problems import ContentError
 from bookgen.render import iter_pages, render_pages
 from bookgen.site import (DOCS_DIR, SITE_DIR, SiteBuildError, build_site, hooks, navigation, not_in_nav,
-                          request_rebuild)
+                          request_rebuild, site_building)
 from bookgen.write import StagedTree, WriteReport, write_tree
 
 ASSETS = "assets"
@@ -230,6 +230,8 @@ def serve(paths: Paths, host: str, port: int, out: TextIO = sys.stderr) -> int:
     def watch() -> None:
         before = _snapshot(paths)
         while not stop.wait(0.2):
+            if site_building():  # scanning now would slow MkDocs (one interpreter); edits wait
+                continue
             now = _snapshot(paths)
             if now != before:
                 before = now

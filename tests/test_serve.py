@@ -52,6 +52,42 @@ def test_a_regeneration_asks_the_dev_server_to_rebuild_at_once(monkeypatch) -> N
     assert site.request_rebuild() is False
 
 
+def test_the_dev_server_stops_polling_the_docs_only_if_bookgen_can_ask_it_to_rebuild(monkeypatch) -> None:
+    import threading
+
+    from bookgen import site
+
+    class Server:
+        def __init__(self, can_request: bool) -> None:
+            self.watched = {"/p/build/docs", "/p/mkdocs.yml"}
+            if can_request:
+                self._rebuild_cond, self._want_rebuild = threading.Condition(), False
+
+        def unwatch(self, path: str) -> None:
+            self.watched.remove(path)
+
+    monkeypatch.setattr(site, "dev_server", None)
+    able, unable = Server(True), Server(False)
+    site.adopt_dev_server(able, "/p/build/docs")
+    assert site.dev_server is able and able.watched == {"/p/mkdocs.yml"}
+    site.adopt_dev_server(unable, "/p/build/docs")
+    assert site.dev_server is unable and unable.watched == {"/p/build/docs", "/p/mkdocs.yml"}
+
+
+def test_serve_holds_its_scans_while_mkdocs_builds(monkeypatch) -> None:
+    from bookgen import site
+
+    assert not site.site_building()
+    site.build_event(started=True)
+    try:
+        assert site.site_building()
+        monkeypatch.setattr(site, "BUILD_PAUSE_LIMIT", 0.0)  # a build that never said it ended
+        assert not site.site_building()
+    finally:
+        site.build_event(started=False)
+    assert not site.site_building()
+
+
 def test_theme_templates_are_compiled_once_per_process_unless_they_or_the_settings_change() -> None:
     """MkDocs makes a new Jinja2 environment for every rebuild in serve; the theme hook lets them
     share compiled templates (bookgen.site.remember_theme_code)."""
