@@ -6,7 +6,8 @@ and its full collections grow with the heap: at 10,000 sources it took about a t
 validate and model (20.2 s with it, 13.4 s without; 1.58 s and 1.35 s at 1,000 sources). The
 checking stages make next to no cyclic garbage (about 1,300 objects in a 10,000-source check), so
 the collector is paused while they run; reference counting still frees everything as usual.
-Rendering does leave cycles behind on every page, so it calls :func:`young` as it goes.
+Rendering would leave cycles behind on every page (Jinja2's contexts and macros); it breaks them
+itself (:mod:`bookgen.render`).
 
 When a stage ends in a one-shot command (build, pdf, check, bench), what it made lives until the
 process ends, so it is frozen (``gc.freeze``): later collections, MkDocs' included, skip it. A long
@@ -36,13 +37,3 @@ def paused() -> Iterator[None]:
                 gc.freeze()  # one-shot: all that is alive now stays so; never walk it again
             gc.enable()
 
-
-def young() -> None:
-    """Collect the cyclic garbage made since the last collection, walking only objects made since.
-
-    Rendering a page leaves a few cycles behind (Jinja2's template context and the macros
-    imported into it refer to each other): about 220 objects per page, 400 MB by the end of a
-    10,000-source book. Called every few dozen pages, this frees them at little cost, since the
-    book itself is not walked.
-    """
-    gc.collect(0)

@@ -53,19 +53,3 @@ def test_one_shot_freezes_what_the_stage_made_and_serve_does_not(monkeypatch: py
         made = [[] for _ in range(1000)]
     assert gc.get_freeze_count() == 0
 
-
-def test_young_frees_cycles_made_while_paused() -> None:
-    import weakref
-
-    class Node:
-        pass
-
-    with collector.paused():
-        a, b = Node(), Node()
-        a.other, b.other = b, a  # type: ignore[attr-defined]
-        gone = weakref.ref(a)
-        del a, b
-        assert gone() is not None  # reference counting alone cannot free a cycle
-        collector.young()
-        assert gone() is None
-        assert not gc.isenabled()

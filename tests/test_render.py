@@ -297,3 +297,20 @@ def test_home_shows_the_most_recent_figures_when_there_are_many(monkeypatch) -> 
     latest = sorted(figures, key=lambda a: (a.date.sort_key if a.date else (dt.date.min,), a.id), reverse=True)[:3]
     assert sorted(a.id for a in shown) == sorted(a.id for a in latest)
     assert [table.index(f"[^{a.id}]") for a in latest] == sorted(table.index(f"[^{a.id}]") for a in latest)
+
+
+def test_rendering_leaves_no_cycles_for_the_paused_collector(mini: Book) -> None:
+    """Each page's Jinja2 contexts are emptied once it is rendered, so the macros imported with
+    context and their context, which refer to each other, are freed by reference counting (the
+    cyclic collector is paused while rendering; left to it they took 400 MB at 10,000 sources)."""
+    import gc
+
+    env = environment(REPO_ROOT / "templates")
+    render_pages(mini, REPO_ROOT / "templates", env=env)  # templates compiled, caches filled
+    gc.collect()
+    gc.disable()
+    try:
+        pages = render_pages(mini, REPO_ROOT / "templates", env=env)
+        assert len(pages) > 10 and gc.collect() == 0
+    finally:
+        gc.enable()
