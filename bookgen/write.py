@@ -2,7 +2,8 @@
 
 A manifest (``.bookgen-manifest.json``) in the docs folder lists the files the generator wrote;
 stale files are removed only if they are in it. Unchanged files keep their timestamps, so MkDocs'
-dirty reload and ``git diff`` see only real changes.
+dirty reload and ``git diff`` see only real changes. Changed files are staged beside the tree and
+moved in only when everything is ready (:class:`StagedTree`), so a failure changes nothing.
 """
 
 from __future__ import annotations
@@ -62,6 +63,9 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return False
 
 
+FileData = bytes | str | Iterable[bytes]  # text is written as UTF-8; pieces as they come
+
+
 class StagedTree:
     """The docs tree's next state, given one file at a time (a big book's pages are never all in
     memory). Files whose bytes differ from what ``out`` holds are written to a hidden staging
@@ -81,7 +85,7 @@ class StagedTree:
     def __exit__(self, *exc: object) -> None:
         self.discard()
 
-    def add(self, rel: str, data: bytes | str | Iterable[bytes]) -> None:
+    def add(self, rel: str, data: FileData) -> None:
         """The file ``rel`` (relative to ``out``) is to hold ``data``: bytes, text (written as
         UTF-8), or pieces of bytes (a big export: compared and written as they come, never joined)."""
         if not isinstance(data, (bytes, str)):
@@ -196,8 +200,6 @@ class _StagedTexts(Mapping[str, str]):
     def __len__(self) -> int:
         return len(self._names)
 
-
-FileData = bytes | str | Iterable[bytes]
 
 
 def write_tree(out: Path, files: Mapping[str, FileData] | Iterable[tuple[str, FileData]]) -> WriteReport:
