@@ -65,6 +65,7 @@ def run_one(n: int, workdir: Path, seed: int = 1, mkdocs: bool = True, pdf: bool
     row["annotations"] = counts["annotations"]
     shutil.copytree(project / "templates", workdir / "templates")
     shutil.copy2(project / "mkdocs.yml", workdir / "mkdocs.yml")
+    os.sync()  # the corpus on disk before timing starts: its writeback is not bookgen's write stage
     paths = Paths(workdir)
 
     cpu0 = time.process_time()
