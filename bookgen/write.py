@@ -77,6 +77,7 @@ class StagedTree:
         self.out = out
         self._staged: dict[str, Path | None] = {}  # rel -> its staged file, or None if unchanged
         self._staging: Path | None = None
+        self._made_parent = False  # out's parent did not exist: discard removes it again if empty
         self._count = itertools.count()
 
     def __enter__(self) -> StagedTree:
@@ -134,6 +135,7 @@ class StagedTree:
 
     def _new_staged(self, rel: str) -> Path:
         if self._staging is None:
+            self._made_parent = not self.out.parent.exists()
             self.out.parent.mkdir(parents=True, exist_ok=True)
             self._staging = Path(tempfile.mkdtemp(dir=self.out.parent, prefix=f".{self.out.name}-staging-"))
         return self._staging / f"{next(self._count)}{PurePosixPath(rel).suffix}"
@@ -177,9 +179,12 @@ class StagedTree:
         return WriteReport(tuple(written), len(self._staged) - len(written), tuple(deleted))
 
     def discard(self) -> None:
+        """Remove the staging folder (and the folder made to hold it, if still empty)."""
         if self._staging is not None:
             shutil.rmtree(self._staging, ignore_errors=True)
             self._staging = None
+            if self._made_parent and not any(self.out.parent.iterdir()):
+                self.out.parent.rmdir()
 
 
 class _StagedTexts(Mapping[str, str]):

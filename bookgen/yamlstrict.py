@@ -63,8 +63,9 @@ class YamlDocument:
                  parser: Any = None) -> None:
         self.path = path
         self.data = data
-        self._marks = marks if marks is not None or text is not None else {}
-        self._key_marks = key_marks if key_marks is not None or text is not None else {}
+        lazy = text is not None and marks is None  # None: worked out from ``text`` when first asked
+        self._marks = None if lazy else (marks or {})
+        self._key_marks = None if lazy else (key_marks or {})
         self._text = text  # the file's UTF-8 bytes, kept only until its positions are worked out
         self._parser = parser
 

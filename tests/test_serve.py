@@ -112,3 +112,19 @@ def test_theme_templates_are_compiled_once_per_process_unless_they_or_the_settin
     assert render(Counting(loader=jinja2.DictLoader({"t.html": "{{ x }}?"}))) == "1?"  # edited template
     assert render(Counting(loader=loader, autoescape=True)) == "1!"  # other settings
     assert len(compiled) == 3
+
+
+def test_the_theme_hook_reports_builds_and_keeps_the_theme_code(tmp_path: Path, monkeypatch) -> None:
+    """The hook every bookgen build loads tells bookgen.site when MkDocs builds (serve's watcher
+    waits meanwhile) and hands it each build's template environment to remember."""
+    from hostile_support import build
+
+    from bookgen import site
+
+    events: list[bool] = []
+    monkeypatch.setattr(site, "build_event", lambda started: events.append(started))
+    monkeypatch.setattr(site, "_THEME_CODE", site._Remembered())
+    code, out = build(copy_project(tmp_path / "book"))
+    assert code == 0, out
+    assert events == [True, False]
+    assert site._THEME_CODE  # Material's templates, compiled once for this process

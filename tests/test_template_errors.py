@@ -30,6 +30,8 @@ def test_a_missing_template_is_named_and_nothing_is_written(tmp_path: Path, verb
         "nothing written: fix the template errors above first",
     ]
     assert _outputs(root) == []
+    if verb == "build":
+        assert not (root / "build").exists()  # not even the folder the pages were staged in
 
 
 def test_a_template_syntax_error_gives_its_line(tmp_path: Path) -> None:

@@ -146,3 +146,11 @@ def test_staged_texts_read_back_what_each_page_will_hold(tmp_path: Path) -> None
         assert dict(texts) == {"new.md": "new “text”\n", "same.md": "same\n"}
         report = tree.commit()
     assert report.written == ("new.md",) and report.unchanged == 1
+
+
+def test_a_discarded_first_build_leaves_no_folder_behind(tmp_path: Path) -> None:
+    out = tmp_path / "build" / "docs"  # neither exists yet: a project's first build
+    with StagedTree(out) as tree:
+        tree.add("index.md", "home\n")
+        assert (tmp_path / "build").is_dir()  # the staging folder lives beside the docs tree
+    assert list(tmp_path.iterdir()) == []
