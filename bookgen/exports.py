@@ -18,7 +18,7 @@ import datetime as dt
 import functools
 import io
 import re
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import orjson
 
@@ -56,15 +56,33 @@ def _field_names(cls: type) -> tuple[str, ...]:
 
 def plain(value: Any) -> Any:
     """Any content value as JSON-ready data (dataclasses become objects without their locations)."""
-    if isinstance(value, BookDate):
-        return date_json(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {name: plain(getattr(value, name)) for name in _field_names(type(value))}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    return value
+    cls = value.__class__
+    if cls in _AS_IS:
+        return value
+    return (_CONVERTERS.get(cls) or _converter(cls))(value)
+
+
+def _converter(cls: type) -> Callable[[Any], Any]:
+    """How :func:`plain` converts a value of type ``cls``, decided once per type."""
+    convert: Callable[[Any], Any]
+    if issubclass(cls, BookDate):
+        convert = date_json
+    elif dataclasses.is_dataclass(cls):
+        names = _field_names(cls)
+        convert = lambda v: {name: plain(getattr(v, name)) for name in names}  # noqa: E731
+    elif issubclass(cls, (list, tuple)):
+        convert = lambda v: [plain(x) for x in v]  # noqa: E731
+    elif issubclass(cls, dict):
+        convert = lambda v: {str(k): plain(x) for k, x in v.items()}  # noqa: E731
+    else:
+        _AS_IS.add(cls)  # str (ids too), numbers, None: JSON as they are
+        return plain
+    _CONVERTERS[cls] = convert
+    return convert
+
+
+_AS_IS: set[type] = set()
+_CONVERTERS: dict[type, Callable[[Any], Any]] = {}
 
 
 def _entity(entity: Any) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from typing import Iterable
 
 from bookgen.dates import BookDate
 from bookgen.ids import EntityId
-from bookgen.mdtext import Md, escape, html_attr, link
+from bookgen.mdtext import Md, as_md, escape, html_attr, link
 from bookgen.model import Book
 
 HOME = "index.md"
@@ -60,6 +60,36 @@ class MentionIndex:
                 names.setdefault(name, actor.id)
         self.names = names
         self.pattern = _mention_pattern(tuple(names)) if names else None
+        self._split: dict[str, tuple[str | tuple[str, str], ...]] = {}
+
+    def split(self, value: str) -> tuple[str | tuple[str, str], ...]:
+        """``value`` folded to one line, escaped, and cut at the first mention of each actor:
+        escaped text alternates with (the actor's page, the escaped name). The same text recurs
+        on many pages (an annotation's note on its source, issue, actor and date pages), and only
+        the links differ, being relative to each page."""
+        parts = self._split.get(value)
+        if parts is not None:
+            return parts
+        if len(self._split) >= _SPLIT_CACHE:  # a bound on memory: at 10,000 sources, ~100,000 texts
+            self._split.clear()
+        out: list[str | tuple[str, str]] = []
+        pos = 0
+        seen: set[str] = set()
+        folded = " ".join(value.split())
+        for m in self.pattern.finditer(folded) if self.pattern is not None else ():
+            actor_id = self.names[m.group(1)]
+            if actor_id in seen:
+                continue
+            seen.add(actor_id)
+            out.append(escape(folded[pos: m.start()]) if m.start() > pos else "")
+            out.append((actor_path(actor_id), escape(m.group(1))))
+            pos = m.end()
+        out.append(escape(folded[pos:]) if pos < len(folded) else "")
+        parts = self._split[value] = tuple(out)
+        return parts
+
+
+_SPLIT_CACHE = 1 << 16
 
 
 @functools.lru_cache(maxsize=4)  # serve: the names rarely change between edits
@@ -143,7 +173,7 @@ class RenderMemo:
             if ann.audience:
                 parts.append("to " + escape(ann.audience))
             parts.append(escape(ann.date.label) if ann.date else "undated")
-            said = self._attributions[annotation_id] = Md(", ".join(parts))
+            said = self._attributions[annotation_id] = as_md(", ".join(parts))
         return said
 
     def footnote(self, annotation_id: str) -> tuple[str, tuple[str, str], str]:
@@ -185,14 +215,14 @@ class PageLinks:
         return link(actor.name, self.url(actor_path(actor.id)))
 
     def actors(self, ids: Iterable[str]) -> Md:
-        return Md(", ".join(self.actor(a) for a in ids))
+        return as_md(", ".join(self.actor(a) for a in ids))
 
     def issue(self, issue_id: str) -> Md:
         issue = self.book.issues[EntityId(issue_id)]
         return link(issue.title, self.url(issue_path(issue.id)))
 
     def issues(self, ids: Iterable[str]) -> Md:
-        return Md(", ".join(self.issue(i) for i in ids))
+        return as_md(", ".join(self.issue(i) for i in ids))
 
     def date(self, date: BookDate | None) -> Md:
         if date is None:
@@ -221,7 +251,12 @@ class PageLinks:
         pattern = self.mentions.pattern
         if pattern is None:
             return escape(value)
-        out: list[str] = []
+        parts = self.mentions.split(value)
+        if len(parts) == 1:
+            return as_md(parts[0])
+        if not any(type(p) is tuple and p[0] == self.path for p in parts):
+            return as_md("".join(p if type(p) is not tuple else f"[{p[1]}]({self.url(p[0])})" for p in parts))
+        out: list[str] = []  # the page's own actor is named: not linked (the text around it escaped whole)
         pos = 0
         seen: set[str] = set()
         folded = " ".join(value.split())
@@ -235,7 +270,7 @@ class PageLinks:
             out.append(link(m.group(1), self.url(target)))
             pos = m.end()
         out.append(escape(folded[pos:]) if pos < len(folded) else "")
-        return Md("".join(out))
+        return as_md("".join(out))
 
     # citations ------------------------------------------------------------------------------------
     def cite(self, ids: Iterable[str]) -> Md:
@@ -245,7 +280,7 @@ class PageLinks:
                 self._noted.add(aid)
                 self.notes.append(aid)
             refs.append(f"[^{aid}]")
-        return Md("".join(refs))
+        return as_md("".join(refs))
 
     def attribution(self, annotation_id: str) -> Md:
         """'Trump, 28 Dec 2025' — who said it and when, as far as the content knows."""
@@ -253,10 +288,10 @@ class PageLinks:
 
     def footnote(self, annotation_id: str) -> Md:
         before, target, after = self.memo.footnote(annotation_id)
-        return Md(f"{before}{self.url(target[0], target[1])}{after}")
+        return as_md(f"{before}{self.url(target[0], target[1])}{after}")
 
     def footnotes(self) -> Md:
-        return Md("\n\n".join(self.footnote(a) for a in self.notes))
+        return as_md("\n\n".join(self.footnote(a) for a in self.notes))
 
     def html_id(self, value: str) -> str:
         return html_attr(value)

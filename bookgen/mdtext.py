@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from typing import Callable
 
 from markupsafe import Markup
 
@@ -30,6 +31,11 @@ class Md(Markup):
     It subclasses markupsafe's Markup so that Jinja2's autoescaping (switched on, with
     :func:`escape` as the finalizer) passes it through and escapes everything else for Markdown.
     """
+
+
+as_md: Callable[[str], Md] = functools.partial(str.__new__, Md)  # type: ignore[assignment]
+"""``Md(text)`` for a plain ``str``, without markupsafe's checks for other types (pages make
+hundreds of thousands)."""
 
 
 def _visible(ch: str) -> str:
@@ -63,24 +69,28 @@ def escape(value: object) -> Md:
     if type(value) is Md:  # already Markdown (most values a template prints: keep the object)
         return value
     if isinstance(value, Markup):  # a template macro's output: already Markdown
-        return Md(value)
+        return as_md(value)
     return _escape_text(str(value))
 
 
 @functools.lru_cache(maxsize=1 << 17)
 def _escape_text(text: str) -> Md:
     """:func:`escape` of plain text, remembered: names, titles and dates recur on every page."""
-    result = _SPACE.sub(" ", text).translate(_CHARS)
+    if not text.isprintable() or "  " in text:  # other white space than single spaces (unprintable)
+        text = _SPACE.sub(" ", text)
+    result = text.translate(_CHARS)
     lead = result[: len(result) - len(result.lstrip(" "))]  # line-start syntax may follow spaces
-    result = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), result[len(lead):])
-    if result[:1] in ("-", "+", "=", ":", "~"):
+    result = result[len(lead):]
+    if result[:1].isdecimal():  # what \d matches
+        result = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), result)
+    elif result[:1] in ("-", "+", "=", ":", "~"):
         result = {"-": "\\-", "+": "\\+", "=": "&#61;", ":": "&#58;", "~": "&#126;"}[result[0]] + result[1:]
-    return Md(lead + result)
+    return as_md(lead + result)
 
 
 def link(text: object, url: str, title: str | None = None) -> Md:
     """A Markdown link with escaped text to a URL bookgen made (never a URL from content)."""
-    return Md(f"[{escape(text)}]({url})")
+    return as_md(f"[{escape(text)}]({url})")
 
 
 def html_attr(value: str) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-import re
 import types
 from typing import Any, Callable, Iterator
 
@@ -31,7 +30,6 @@ from bookgen.problems import ContentError, Problems
 from bookgen.sourcepage import source_sections
 
 
-_BLANK_RUNS = re.compile(r"\n{3,}")
 
 
 @dataclass(frozen=True)
@@ -190,8 +188,15 @@ def iter_pages(book: Book, templates: Path, only: Callable[[str], bool] | None =
                 raise ContentError(template_problem(exc, templates, spec)) from None
             finally:
                 _release()
-            lines = "\n".join(line.rstrip() for line in text.strip().split("\n"))
-            yield spec.path, _BLANK_RUNS.sub("\n\n", lines) + "\n"
+            yield spec.path, tidy(text)
+
+
+def tidy(text: str) -> str:
+    """A rendered page without trailing spaces or runs of blank lines, ending in one newline."""
+    text = "\n".join(line.rstrip() for line in text.strip().split("\n"))
+    while "\n\n\n" in text:  # str.replace: several times faster than a regular expression
+        text = text.replace("\n\n\n", "\n\n")
+    return text + "\n"
 
 
 def template_problem(exc: jinja2.TemplateError, templates: Path, spec: PageSpec) -> Problems:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from bookgen.entities import Annotation
 from bookgen.ids import EntityId
 from bookgen.links import annotation_anchor
-from bookgen.mdtext import Md, escape, html_attr
+from bookgen.mdtext import Md, as_md, escape, html_attr
 from bookgen.model import Book
 from bookgen.sourcetext import Block
 
@@ -37,6 +37,8 @@ def mark(text: str, start: int, spans: list[tuple[int, int, EntityId]]) -> Md:
     """Markdown for ``text`` (which begins at offset ``start``) with the given spans marked."""
     end = start + len(text)
     clipped = [(max(a, start), min(b, end), aid, a) for a, b, aid in spans if a < end and b > start]
+    if not clipped:  # most blocks: nothing cited here
+        return escape(text)
     cuts = sorted({start, end, *(a for a, _, _, _ in clipped), *(b for _, b, _, _ in clipped)})
     out: list[str] = []
     for a, b in zip(cuts, cuts[1:]):
@@ -46,7 +48,7 @@ def mark(text: str, start: int, spans: list[tuple[int, int, EntityId]]) -> Md:
         piece = escape(text[a - start: b - start])
         covered = any(s <= a and b <= e for s, e, _, _ in clipped)
         out.append(f"<mark>{piece}</mark>" if covered and piece.strip() else piece)
-    return Md("".join(out))
+    return as_md("".join(out))
 
 
 def _in_a_cell(row: Block, offset: int) -> int:

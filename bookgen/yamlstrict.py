@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import sys
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -233,6 +233,8 @@ def read_yaml(raw: bytes, path: str, problems: Problems, max_bytes: int = MAX_YA
     return doc if len(problems.errors) == before else None
 
 
+_PLAIN_TAGS = frozenset({None, "", "!", "tag:yaml.org,2002:str", "tag:yaml.org,2002:map",
+                         "tag:yaml.org,2002:seq"})
 _INTERNED = 40  # scalars this short (ids, kinds, dates) recur across files: one object each
 
 
@@ -246,9 +248,7 @@ class _Builder:
         self.doc = doc
         self.problems = problems
         self.record = record  # positions into doc.marks; without them any problem aborts (fast path)
-
-    def _next(self) -> Any:
-        return self.parser.get_event()
+        self._next: Callable[[], Any] = self.parser.get_event
 
     def _fail(self, event: Any, message: str, code: str) -> None:
         m = event.start_mark
@@ -270,6 +270,8 @@ class _Builder:
         return value
 
     def _check(self, event: Any) -> None:
+        if event.anchor is None and event.tag in _PLAIN_TAGS:  # most events (an alias has an anchor)
+            return
         if isinstance(event, yaml.AliasEvent):
             self._fail(event, "YAML alias '*%s'; aliases are not allowed in content, write the value out"
                        % event.anchor, "yaml-alias")
@@ -278,13 +280,14 @@ class _Builder:
             self._fail(event, "YAML anchor '&%s'; anchors are not allowed in content" % event.anchor,
                        "yaml-anchor")
         tag = getattr(event, "tag", None)
-        if tag and tag not in ("!", "tag:yaml.org,2002:str", "tag:yaml.org,2002:map",
-                               "tag:yaml.org,2002:seq"):
+        if tag not in _PLAIN_TAGS:
             self._fail(event, f"YAML tag '{tag}'; tags are not allowed in content", "yaml-tag")
 
     def _check_characters(self, event: Any) -> None:
         """Characters written as escapes ("\\e", "\\u202e") that the raw-text checks cannot see:
         control codes other than newline and tab, and bidi controls."""
+        if event.value.isprintable():  # no control code, no bidi control (both unprintable): most text
+            return
         for ch in sorted(set(event.value)):
             if ch in BIDI_OVERRIDES and ch not in self.text:
                 self._fail(event, f"invisible bidi control U+{ord(ch):04X} {BIDI_OVERRIDES[ch]} (written "

@@ -248,3 +248,36 @@ def test_linked_text_reads_back_as_typed(names: list[str], data: st.DataObject) 
     for name, html in (("Python-Markdown", _python_markdown().reset().convert(md)),
                        ("markdown-it", _markdown_it().render(md))):
         assert _html_text(html) == want, (name, md, html)
+
+
+# ------------------------------------------------------------ fast paths against their references
+# Speed-ups that skip a regular expression when it cannot match must give exactly what it gives.
+_SPACE_RUNS, _LINE_START = re.compile(r"\s+"), re.compile(r"^(\d+)([.)])")
+_TRICKY = ["a", " ", "  ", "\n", "\t", "\u00a0", "\u2028", "\x85", "1", "٣", "²", ".", ")", "-", "+",
+           "=", ":", "~", "*", "|", "\u202e", "x y", "10. ", "- "]
+tricky_st = st.lists(st.sampled_from(_TRICKY), max_size=10).map("".join)
+
+
+def _escape_reference(text: str) -> str:
+    """mdtext's escaping as first written: every regular expression applied every time."""
+    from bookgen.mdtext import _CHARS
+    result = _SPACE_RUNS.sub(" ", text).translate(_CHARS)
+    lead = result[: len(result) - len(result.lstrip(" "))]
+    result = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), result[len(lead):])
+    if result[:1] in ("-", "+", "=", ":", "~"):
+        result = {"-": "\\-", "+": "\\+", "=": "&#61;", ":": "&#58;", "~": "&#126;"}[result[0]] + result[1:]
+    return lead + result
+
+
+@SETTINGS
+@given(st.one_of(tricky_st, st.text(max_size=30)))
+def test_escape_skips_only_regular_expressions_that_cannot_match(text: str) -> None:
+    assert escape(text) == _escape_reference(text)
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(["a", " ", "\n", "\t", "\u00a0", "b c"]), max_size=30).map("".join))
+def test_tidy_equals_collapsing_blank_runs_with_a_regular_expression(text: str) -> None:
+    from bookgen.render import tidy
+    lines = "\n".join(line.rstrip() for line in text.strip().split("\n"))
+    assert tidy(text) == re.sub(r"\n{3,}", "\n\n", lines) + "\n"

@@ -116,6 +116,39 @@ def test_mentions_link_first_occurrence_longest_name_not_own_page(mini: Book) ->
     assert on_issue.text("*Beta* <b>") == "\\*[Beta](../actors/beta.md)\\* &lt;b&gt;"
 
 
+def _linked_reference(links: L.PageLinks, value: str) -> str:
+    """PageLinks.text as first written: every text matched and escaped again on every page."""
+    out, pos, seen = [], 0, set()
+    folded = " ".join(value.split())
+    for m in links.mentions.pattern.finditer(folded):
+        actor_id = links.mentions.names[m.group(1)]
+        target = L.actor_path(actor_id)
+        if actor_id in seen or target == links.path:
+            continue
+        seen.add(actor_id)
+        out.append(escape(folded[pos: m.start()]) if m.start() > pos else "")
+        out.append(link(m.group(1), links.url(target)))
+        pos = m.end()
+    out.append(escape(folded[pos:]) if pos < len(folded) else "")
+    return "".join(out)
+
+
+def test_a_text_remembered_across_pages_links_as_if_worked_out_on_each(mini: Book) -> None:
+    """MentionIndex remembers how each text splits around names; each page makes its own links,
+    and an actor's page never links to itself, even when another page linked the same text first."""
+    rng = random.Random(3)
+    names = [n for n in L.MentionIndex(mini).names] + ["1. ", "- ", "*x*", "  ", "\n", "Alphabet", ", "]
+    texts = ["".join(rng.choice(names) + rng.choice(["", " ", " and "]) for _ in range(rng.randint(0, 6)))
+             for _ in range(300)]
+    mentions = L.MentionIndex(mini)
+    pages = [spec.path for spec in page_specs(mini)]
+    for text in texts:
+        for path in rng.sample(pages, 6):
+            links = L.PageLinks(mini, mentions, path)
+            assert links.text(text) == _linked_reference(links, text), (path, text)
+            assert isinstance(links.text(text), Md)
+
+
 def test_mention_tree_matches_a_longest_first_alternation() -> None:
     """The prefix-tree pattern finds exactly what the plain longest-first alternation finds, on
     random names that share prefixes, end inside one another and hold regex characters."""

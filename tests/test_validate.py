@@ -170,6 +170,13 @@ def test_the_quick_schema_check_gives_the_full_validators_verdict() -> None:
                         changed = copy.deepcopy(data)
                         changed["annotations"][i][key] = bad
                         variants.append((name, f"{path} [annotations.{i}.{key}={bad!r}]", changed))
+                    for kind in ("statement", "position", "figure", "event", "assessment", "other", None):
+                        for dropped in (None, "kind", "speaker", "issues", "stance", "figure", "event"):
+                            changed = copy.deepcopy(data)  # the kind-dependent rules (if/then)
+                            if kind is not None:
+                                changed["annotations"][i]["kind"] = kind
+                            changed["annotations"][i].pop(dropped, None)
+                            variants.append((name, f"{path} [annotations.{i}: kind {kind}, no {dropped}]", changed))
     disagree = []
     for name, where, data in variants:
         full = not any(True for _ in validator(name).iter_errors(data))
