@@ -15,7 +15,7 @@ from typing import Iterable
 
 from bookgen.dates import BookDate
 from bookgen.ids import EntityId
-from bookgen.mdtext import Md, as_md, escape, html_attr, link
+from bookgen.mdtext import Md, as_md, escape, escape_once, html_attr, link
 from bookgen.model import Book
 
 HOME = "index.md"
@@ -81,15 +81,15 @@ class MentionIndex:
             if actor_id in seen:
                 continue
             seen.add(actor_id)
-            out.append(escape(folded[pos: m.start()]) if m.start() > pos else "")
+            out.append(escape_once(folded[pos: m.start()]) if m.start() > pos else "")
             out.append((actor_path(actor_id), escape(m.group(1))))
             pos = m.end()
-        out.append(escape(folded[pos:]) if pos < len(folded) else "")
+        out.append(escape_once(folded[pos:]) if pos < len(folded) else "")
         parts = self._split[value] = tuple(out)
         return parts
 
 
-_SPLIT_CACHE = 1 << 16
+_SPLIT_CACHE = 1 << 18
 
 
 @functools.lru_cache(maxsize=4)  # serve: the names rarely change between edits
@@ -184,7 +184,7 @@ class RenderMemo:
             source = self.book.sources[ann.source]
             anchor = self.book.anchors[ann.id]
             published = source.published.label if source.published else "publication date unknown"
-            quote = escape(self.book.texts[ann.source].text[anchor.start: anchor.end])
+            quote = escape_once(self.book.texts[ann.source].text[anchor.start: anchor.end])
             said = self.attribution(annotation_id)
             parts = self._footnotes[annotation_id] = (
                 f"[^{ann.id}]: “{quote}” — {said}; reported in [{escape(source.title)}](",

@@ -73,9 +73,9 @@ def escape(value: object) -> Md:
     return _escape_text(str(value))
 
 
-@functools.lru_cache(maxsize=1 << 17)
-def _escape_text(text: str) -> Md:
-    """:func:`escape` of plain text, remembered: names, titles and dates recur on every page."""
+def escape_once(text: str) -> Md:
+    """:func:`escape` of text a build escapes only once (an article's paragraph, a quote, a note
+    whose escaped form the caller keeps): not remembered, so it does not push out what recurs."""
     if not text.isprintable() or "  " in text:  # other white space than single spaces (unprintable)
         text = _SPACE.sub(" ", text)
     result = text.translate(_CHARS)
@@ -86,6 +86,9 @@ def _escape_text(text: str) -> Md:
     elif result[:1] in ("-", "+", "=", ":", "~"):
         result = {"-": "\\-", "+": "\\+", "=": "&#61;", ":": "&#58;", "~": "&#126;"}[result[0]] + result[1:]
     return as_md(lead + result)
+
+
+_escape_text = functools.lru_cache(maxsize=1 << 16)(escape_once)  # names, titles, dates recur on every page
 
 
 def link(text: object, url: str, title: str | None = None) -> Md:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from bookgen.entities import Annotation
 from bookgen.ids import EntityId
 from bookgen.links import annotation_anchor
-from bookgen.mdtext import Md, as_md, escape, html_attr
+from bookgen.mdtext import Md, as_md, escape_once, html_attr
 from bookgen.model import Book
 from bookgen.sourcetext import Block
 
@@ -38,14 +38,14 @@ def mark(text: str, start: int, spans: list[tuple[int, int, EntityId]]) -> Md:
     end = start + len(text)
     clipped = [(max(a, start), min(b, end), aid, a) for a, b, aid in spans if a < end and b > start]
     if not clipped:  # most blocks: nothing cited here
-        return escape(text)
+        return escape_once(text)
     cuts = sorted({start, end, *(a for a, _, _, _ in clipped), *(b for _, b, _, _ in clipped)})
     out: list[str] = []
     for a, b in zip(cuts, cuts[1:]):
         for _, _, aid, first in clipped:
             if first == a:  # the anchor goes where the quote starts, once (not where a cell clips it)
                 out.append(f'<a id="{html_attr(annotation_anchor(aid))}"></a>')
-        piece = escape(text[a - start: b - start])
+        piece = escape_once(text[a - start: b - start])
         covered = any(s <= a and b <= e for s, e, _, _ in clipped)
         out.append(f"<mark>{piece}</mark>" if covered and piece.strip() else piece)
     return as_md("".join(out))
