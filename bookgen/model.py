@@ -131,9 +131,10 @@ def build_book(entities: Entities, texts: Mapping[EntityId, SourceText], anchori
             by_claim[a.claim].append(a)
         if a.event:
             by_event[a.event].append(a)
-    for group in (by_actor, by_issue, by_date, by_claim, by_event):
+    in_time = {a.id: (a.date.sort_key if a.date else _UNDATED, a.source, anchors[a.id].start) for a in anns}
+    for group in (by_actor, by_issue, by_date, by_claim, by_event):  # each worked out once, not per group
         for items in group.values():
-            items.sort(key=lambda a: (a.date.sort_key if a.date else _UNDATED, a.source, anchors[a.id].start))
+            items.sort(key=lambda a: in_time[a.id])
 
     events_by_actor: dict[EntityId, list[Event]] = defaultdict(list)
     events_by_issue: dict[EntityId, list[Event]] = defaultdict(list)
