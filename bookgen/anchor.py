@@ -12,6 +12,7 @@ import difflib
 from dataclasses import dataclass
 from functools import cached_property
 
+from bookgen import memo
 from bookgen.entities import Entities, Loc
 from bookgen.ids import EntityId
 from bookgen.load import SourceText
@@ -170,6 +171,31 @@ def locate(index: SourceIndex, quote: str, prefix: str | None, suffix: str | Non
     return start, end, block, exact
 
 
+# (source text's sha256, quote, prefix, suffix) -> where it was found, when found without any
+# problem. A long process (serve) anchors the book again after every edit; only quotes that are new
+# or whose source text changed are looked up again (the block comes from that very text).
+_FOUND: dict[tuple[str, str, str | None, str | None], tuple[int, int, Block, bool]] = {}
+_FOUND_LIMIT = 1 << 18
+
+
+def _locate(index: SourceIndex, quote: str, prefix: str | None, suffix: str | None, loc: Loc,
+            problems: Problems, what: str) -> tuple[int, int, Block, bool] | None:
+    """:func:`locate`, remembered in a long process (:mod:`bookgen.memo`)."""
+    if not memo.ENABLED:
+        return locate(index, quote, prefix, suffix, loc, problems, what)
+    key = (index.source.sha256, quote, prefix, suffix)
+    found = _FOUND.get(key)
+    if found is not None:
+        return found
+    before = len(problems.items)
+    found = locate(index, quote, prefix, suffix, loc, problems, what)
+    if found is not None and len(problems.items) == before:
+        if len(_FOUND) >= _FOUND_LIMIT:
+            _FOUND.clear()
+        _FOUND[key] = found
+    return found
+
+
 @dataclass(frozen=True)
 class Anchoring:
     anchors: dict[EntityId, Anchor]
@@ -184,8 +210,8 @@ def anchor(entities: Entities, texts: dict[EntityId, SourceText], problems: Prob
         index = indexes.get(ann.source)
         if index is None:
             continue
-        found = locate(index, ann.quote, ann.prefix, ann.suffix, ann.quote_loc, problems,
-                       f"quote of annotation '{ann.id}'")
+        found = _locate(index, ann.quote, ann.prefix, ann.suffix, ann.quote_loc, problems,
+                        f"quote of annotation '{ann.id}'")
         if found:
             start, end, block, exact = found
             anchors[ann.id] = Anchor(ann.id, ann.source, start, end, block.number, exact)
@@ -196,7 +222,7 @@ def anchor(entities: Entities, texts: dict[EntityId, SourceText], problems: Prob
             continue
         left = left_out.setdefault(sid, {})
         for item in source.left_out:
-            found = locate(index, item.quote, item.prefix, item.suffix, item.loc, problems, "left-out passage")
+            found = _locate(index, item.quote, item.prefix, item.suffix, item.loc, problems, "left-out passage")
             if found:
                 left[found[2].number] = item.reason
     return Anchoring(anchors, left_out)

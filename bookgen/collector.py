@@ -12,7 +12,9 @@ itself (:mod:`bookgen.render`).
 When a stage ends in a one-shot command (build, pdf, check, bench), what it made lives until the
 process ends, so it is frozen (``gc.freeze``): later collections, MkDocs' included, skip it. A long
 process (``bookgen serve``, :data:`bookgen.memo.ENABLED`) replaces its Book after every edit, so
-there nothing is frozen and the collector resumes as it was.
+there nothing is frozen while a stage runs; instead, once the rebuild that shows an edit has ended,
+:func:`tidy_while_idle` collects everything and freezes what is left, so no full collection (about
+0.3 s at 1,000 sources) falls inside the next edit's regeneration or MkDocs' rebuild.
 """
 
 from __future__ import annotations
@@ -37,3 +39,12 @@ def paused() -> Iterator[None]:
                 gc.freeze()  # one-shot: all that is alive now stays so; never walk it again
             gc.enable()
 
+
+
+def tidy_while_idle() -> None:
+    """A full collection, then everything left alive frozen (serve, between edits). Frozen objects
+    are still freed by reference counting when dropped; the next call unfreezes them first, so
+    cyclic garbage they become (an old MkDocs build's pages and navigation) is collected then."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping, TextIO
 
-from bookgen import memo
+from bookgen import collector, memo
 from bookgen.exports import iter_export_files
 from bookgen.incremental import IncrementalRenderer
 from bookgen.model import Book
@@ -20,8 +20,8 @@ from bookgen.pdf import PDF_NAME, PdfBuildError, content_version, render_pdf
 from bookgen.pipeline import CheckResult, check
 from bookgen.problems import ContentError
 from bookgen.render import iter_pages, render_pages
-from bookgen.site import (DOCS_DIR, SITE_DIR, SiteBuildError, build_site, hooks, navigation, not_in_nav,
-                          request_rebuild, site_building)
+from bookgen.site import (DOCS_DIR, SITE_DIR, SiteBuildError, build_site, builds_ended, hooks, navigation,
+                          not_in_nav, request_rebuild, site_building)
 from bookgen.write import StagedTree, WriteReport, write_tree
 
 ASSETS = "assets"
@@ -229,6 +229,7 @@ def serve(paths: Paths, host: str, port: int, out: TextIO = sys.stderr) -> int:
 
     def watch() -> None:
         before = _snapshot(paths)
+        tidy_after: int | None = builds_ended()  # tidy the heap once MkDocs has ended a build past this
         while not stop.wait(0.2):
             if site_building():  # scanning now would slow MkDocs (one interpreter); edits wait
                 continue
@@ -236,6 +237,10 @@ def serve(paths: Paths, host: str, port: int, out: TextIO = sys.stderr) -> int:
             if now != before:
                 before = now
                 regenerate(paths, out, renderer)
+                tidy_after = builds_ended()
+            elif tidy_after is not None and builds_ended() > tidy_after:
+                collector.tidy_while_idle()
+                tidy_after = None
 
     threading.Thread(target=watch, daemon=True).start()
     config_file = str(paths.root / "mkdocs.yml")

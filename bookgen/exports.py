@@ -97,11 +97,20 @@ def _remembered(entity: Any) -> dict[str, Any]:
 
 
 def _annotation(book: Book, a: Any) -> dict[str, Any]:
+    anchor, text = book.anchors[a.id], book.texts[a.source]
+    if memo.ENABLED:  # serve: the same annotation, anchor and text objects as last time
+        hit = _ANNOTATIONS.get(a.id)
+        if hit is not None and hit[0] is a and hit[1] == anchor and hit[2] is text:
+            return hit[3]
     item = dict(_entity(a))
-    anchor = book.anchors[a.id]
     item["found"] = {"paragraph": anchor.block, "start": anchor.start, "end": anchor.end,
-                     "exact": anchor.exact, "text": book.texts[a.source].text[anchor.start: anchor.end]}
+                     "exact": anchor.exact, "text": text.text[anchor.start: anchor.end]}
+    if memo.ENABLED:
+        _ANNOTATIONS[a.id] = (a, anchor, text, item)
     return item
+
+
+_ANNOTATIONS: dict[str, tuple[Any, Any, Any, dict[str, Any]]] = {}  # id -> (annotation, anchor, text, item)
 
 
 def briefing_sections(book: Book) -> dict[str, Any]:
@@ -252,6 +261,21 @@ _ICS_STATUS = {"happened": "CONFIRMED", "planned": "TENTATIVE", "proposed": "TEN
 
 
 def timeline_ics(book: Book) -> bytes:
+    """The events as iCalendar. In a long process (serve) made again only when what it shows
+    changed (compared object by object: unchanged entities are the very same objects)."""
+    key = (book.title, book.as_of, tuple(book.events.values()), tuple(book.issues.values()))
+    if memo.ENABLED and _LAST_ICS and _LAST_ICS[0][0] == key:
+        return _LAST_ICS[0][1]
+    data = _timeline_ics(book)
+    if memo.ENABLED:
+        _LAST_ICS[:] = [(key, data)]
+    return data
+
+
+_LAST_ICS: list[tuple[Any, bytes]] = []
+
+
+def _timeline_ics(book: Book) -> bytes:
     import icalendar
 
     cal = icalendar.Calendar()

@@ -37,10 +37,20 @@ _build_started: float | None = None  # when the MkDocs build under way began (se
 BUILD_PAUSE_LIMIT = 30.0  # seconds; past this a build is assumed to have ended without saying so
 
 
+_builds_ended = 0  # MkDocs builds finished (or failed) in this process
+
+
 def build_event(started: bool) -> None:
     """The theme hook reports each MkDocs build's start and end (or failure)."""
-    global _build_started
+    global _build_started, _builds_ended
     _build_started = time.monotonic() if started else None
+    if not started:
+        _builds_ended += 1
+
+
+def builds_ended() -> int:
+    """How many MkDocs builds have ended in this process (serve waits for the one it asked for)."""
+    return _builds_ended
 
 
 def site_building() -> bool:

@@ -7,8 +7,6 @@ reference between entities is checked, with a "did you mean" for unknown ids.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any, Callable
 
 import fastjsonschema
@@ -59,24 +57,23 @@ class _Reader:
         return Statement(data["text"], tuple(data["cite"]), self.loc(*path))
 
 
-# (schema, sha256 of the canonical JSON of a value that passed it): a long process (serve) checks
-# each unchanged document against its schema once. Validity depends on nothing else.
-_PASSED: set[tuple[str, bytes]] = set()
+# (schema, file) -> the very document that passed it: a long process (serve) gets the same
+# document object back from the loader while a file's bytes are unchanged (bookgen.load), so it
+# checks each unchanged document once. Validity depends on nothing else.
+_PASSED: dict[tuple[str, str], YamlDocument] = {}
 
 
 def _schema_ok(doc: YamlDocument, schema_name: str, problems: Problems) -> bool:
-    key = None
-    if memo.ENABLED:
-        key = (schema_name, hashlib.sha256(json.dumps(doc.data, sort_keys=True).encode()).digest())
-    if key in _PASSED:
+    key = (schema_name, doc.path)
+    if memo.ENABLED and _PASSED.get(key) is doc:
         return True
     try:
         quick_check(schema_name)(doc.data)
     except fastjsonschema.JsonSchemaException:
         pass  # invalid: the full validator below says what is wrong, in plain words
     else:
-        if key is not None:
-            _PASSED.add(key)
+        if memo.ENABLED:
+            _PASSED[key] = doc
         return True
     ok = True
     errors = sorted(validator(schema_name).iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path)))
@@ -87,8 +84,8 @@ def _schema_ok(doc: YamlDocument, schema_name: str, problems: Problems) -> bool:
         line, col = doc.mark(path, key=at_key)
         problems.error(doc.path, line, col, message, "schema")
         ok = False
-    if ok and key is not None:
-        _PASSED.add(key)
+    if ok and memo.ENABLED:
+        _PASSED[key] = doc
     return ok
 
 

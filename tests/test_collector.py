@@ -53,3 +53,24 @@ def test_one_shot_freezes_what_the_stage_made_and_serve_does_not(monkeypatch: py
         made = [[] for _ in range(1000)]
     assert gc.get_freeze_count() == 0
 
+
+
+def test_tidy_while_idle_collects_cycles_even_among_frozen_objects_and_freezes_the_rest() -> None:
+    """serve, between edits: garbage made frozen by the last tidy is collected by the next one."""
+    import weakref
+
+    class Node:
+        pass
+
+    gc.unfreeze()
+    cycle = Node()
+    cycle.me = cycle  # type: ignore[attr-defined]
+    gone = weakref.ref(cycle)
+    kept = [Node() for _ in range(100)]
+    collector.tidy_while_idle()
+    assert gc.get_freeze_count() >= len(kept)
+    del cycle  # now cyclic garbage, but frozen: only the next tidy may free it
+    gc.collect()
+    assert gone() is not None
+    collector.tidy_while_idle()
+    assert gone() is None

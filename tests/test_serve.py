@@ -88,6 +88,16 @@ def test_serve_holds_its_scans_while_mkdocs_builds(monkeypatch) -> None:
     assert not site.site_building()
 
 
+def test_ended_builds_are_counted_so_serve_tidies_after_the_rebuild_it_asked_for() -> None:
+    from bookgen import site
+
+    before = site.builds_ended()
+    site.build_event(started=True)
+    assert site.builds_ended() == before
+    site.build_event(started=False)
+    assert site.builds_ended() == before + 1
+
+
 def test_theme_templates_are_compiled_once_per_process_unless_they_or_the_settings_change() -> None:
     """MkDocs makes a new Jinja2 environment for every rebuild in serve; the theme hook lets them
     share compiled templates (bookgen.site.remember_theme_code)."""
