@@ -117,24 +117,23 @@ def build_book(entities: Entities, texts: Mapping[EntityId, SourceText], anchori
     by_claim: dict[EntityId, list[Annotation]] = defaultdict(list)
     by_event: dict[EntityId, list[Annotation]] = defaultdict(list)
     dates: dict[str, BookDate] = {}
-    for a in anns:
+    for a in anns:  # in source order
         by_source[a.source].append(a)
         by_passage[(a.source, anchors[a.id].block)].append(a)
+        if a.date:
+            dates[a.date.slug] = a.date
+    in_time = sorted(anns, key=lambda a: (a.date.sort_key if a.date else _UNDATED, a.source, anchors[a.id].start))
+    for a in in_time:  # one sort (stable: ties keep source order) and every group below is in time order
         for actor in a.actors:
             by_actor[actor].append(a)
         for issue in a.issues:
             by_issue[issue].append(a)
         if a.date:
             by_date[a.date.slug].append(a)
-            dates[a.date.slug] = a.date
         if a.claim:
             by_claim[a.claim].append(a)
         if a.event:
             by_event[a.event].append(a)
-    in_time = {a.id: (a.date.sort_key if a.date else _UNDATED, a.source, anchors[a.id].start) for a in anns}
-    for group in (by_actor, by_issue, by_date, by_claim, by_event):  # each worked out once, not per group
-        for items in group.values():
-            items.sort(key=lambda a: in_time[a.id])
 
     events_by_actor: dict[EntityId, list[Event]] = defaultdict(list)
     events_by_issue: dict[EntityId, list[Event]] = defaultdict(list)
