@@ -20,6 +20,7 @@ import io
 import re
 from typing import Any, Callable, Iterator
 
+import icalendar
 import orjson
 
 from bookgen import collector, memo
@@ -276,8 +277,6 @@ _LAST_ICS: list[tuple[Any, bytes]] = []
 
 
 def _timeline_ics(book: Book) -> bytes:
-    import icalendar
-
     cal = icalendar.Calendar()
     cal.add("prodid", "-//bookgen//briefing timeline//EN")
     cal.add("version", "2.0")
