@@ -146,10 +146,18 @@ def _node_pattern(node: dict[str, dict]) -> str:
     return prefix + "(?:" + "|".join(branches) + ")" + ("?" if "" in node else "")
 
 
-@functools.lru_cache(maxsize=None)
 def _relpath(target: str, start: str) -> str:
-    """``posixpath.relpath``, remembered: pages link to the same few thousand targets over and over."""
-    return posixpath.relpath(target, start)
+    """``posixpath.relpath(target, start)``. Pages and the targets of their links sit at most one
+    folder deep, so the answer is the target itself, its name, or the target one level up: worked
+    out directly rather than remembered per (target, folder) pair, a table that at 10,000 sources
+    outgrew the CPU's caches and made every link slower than in a smaller book."""
+    folder, _, name = target.rpartition("/")
+    if ("/" in folder or folder in (".", "..") or name in ("", ".", "..") or target.startswith("/")
+            or not start or "/" in start or start == ".." or target == start):
+        return posixpath.relpath(target, start)
+    if start == ".":
+        return target
+    return name if folder == start else "../" + target
 
 
 class RenderMemo:

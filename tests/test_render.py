@@ -72,6 +72,26 @@ def test_links_are_relative_to_the_page(mini: Book, page: str, target: str, anch
     assert links.url(target, anchor) == url
 
 
+def test_relative_paths_are_worked_out_as_posixpath_does(mini: Book) -> None:
+    """links._relpath computes the usual one-folder-deep cases itself; any other shape goes to
+    posixpath.relpath, and both agree on every page and link target of the book, and odd shapes."""
+    pages = [spec.path for spec in page_specs(mini)]
+    odd = ["", "a", ".", "..", "a.md", "x/y", "./a.md", "../a.md", "a//b.md", "/abs.md", "a/", "b/c/d.md",
+           "/", "a/.", "a/..", ".a/b", "a/b/"]
+    starts = {posixpath.dirname(p) or "." for p in pages} | {"a", "x/y", "..", "", "/", "./a", "a/"}
+    for target in pages + odd:
+        for start in starts:
+            try:
+                expected: object = posixpath.relpath(target, start)
+            except ValueError:
+                expected = ValueError
+            try:
+                got: object = L._relpath(target, start)
+            except ValueError:
+                got = ValueError
+            assert got == expected, (target, start)
+
+
 def test_entity_links(mini: Book) -> None:
     links = L.PageLinks(mini, L.MentionIndex(mini), "issues/guarantees.md")
     assert links.actor("alpha") == "[Alpha](../actors/alpha.md)"
