@@ -62,29 +62,33 @@ class MentionIndex:
         self.pattern = _mention_pattern(tuple(names)) if names else None
         self._split: dict[str, tuple[str | tuple[str, str], ...]] = {}
 
-    def split(self, value: str) -> tuple[str | tuple[str, str], ...]:
-        """``value`` folded to one line, escaped, and cut at the first mention of each actor:
-        escaped text alternates with (the actor's page, the escaped name). The same text recurs
-        on many pages (an annotation's note on its source, issue, actor and date pages), and only
-        the links differ, being relative to each page."""
-        parts = self._split.get(value)
+    def split(self, value: str, skip: str | None = None) -> tuple[str | tuple[str, str], ...]:
+        """``value`` folded to one line, escaped, and cut at the first mention of each actor
+        (but the one whose page is ``skip``): escaped text alternates with (the actor's page, the
+        escaped name). The same text recurs on many pages (an annotation's note on its source,
+        issue, actor and date pages), and only the links differ, being relative to each page, so
+        the split is remembered (not when skipping an actor: only that actor's own page does)."""
+        parts = self._split.get(value) if skip is None else None
         if parts is not None:
             return parts
-        if len(self._split) >= _SPLIT_CACHE:  # a bound on memory: at 10,000 sources, ~100,000 texts
-            self._split.clear()
         out: list[str | tuple[str, str]] = []
         pos = 0
         seen: set[str] = set()
         folded = " ".join(value.split())
         for m in self.pattern.finditer(folded) if self.pattern is not None else ():
             actor_id = self.names[m.group(1)]
-            if actor_id in seen:
+            target = actor_path(actor_id)
+            if actor_id in seen or target == skip:
                 continue
             seen.add(actor_id)
             out.append(escape_once(folded[pos: m.start()]) if m.start() > pos else "")
-            out.append((actor_path(actor_id), escape(m.group(1))))
+            out.append((target, escape(m.group(1))))
             pos = m.end()
         out.append(escape_once(folded[pos:]) if pos < len(folded) else "")
+        if skip is not None:
+            return tuple(out)
+        if len(self._split) >= _SPLIT_CACHE:  # a bound on memory: at 10,000 sources, ~100,000 texts
+            self._split.clear()
         parts = self._split[value] = tuple(out)
         return parts
 
@@ -260,25 +264,11 @@ class PageLinks:
         if pattern is None:
             return escape(value)
         parts = self.mentions.split(value)
+        if any(type(p) is tuple and p[0] == self.path for p in parts):  # the page's own actor: not linked
+            parts = self.mentions.split(value, skip=self.path)
         if len(parts) == 1:
             return as_md(parts[0])
-        if not any(type(p) is tuple and p[0] == self.path for p in parts):
-            return as_md("".join(p if type(p) is not tuple else f"[{p[1]}]({self.url(p[0])})" for p in parts))
-        out: list[str] = []  # the page's own actor is named: not linked (the text around it escaped whole)
-        pos = 0
-        seen: set[str] = set()
-        folded = " ".join(value.split())
-        for m in pattern.finditer(folded):
-            actor_id = self.mentions.names[m.group(1)]
-            target = actor_path(actor_id)
-            if actor_id in seen or target == self.path:
-                continue
-            seen.add(actor_id)
-            out.append(escape(folded[pos: m.start()]) if m.start() > pos else "")
-            out.append(link(m.group(1), self.url(target)))
-            pos = m.end()
-        out.append(escape(folded[pos:]) if pos < len(folded) else "")
-        return as_md("".join(out))
+        return as_md("".join(p if type(p) is not tuple else f"[{p[1]}]({self.url(p[0])})" for p in parts))
 
     # citations ------------------------------------------------------------------------------------
     def cite(self, ids: Iterable[str]) -> Md:
