@@ -40,7 +40,6 @@ def paused() -> Iterator[None]:
             gc.enable()
 
 
-
 def tidy_while_idle() -> None:
     """A full collection, then everything left alive frozen (serve, between edits). Frozen objects
     are still freed by reference counting when dropped; the next call unfreezes them first, so

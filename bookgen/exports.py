@@ -18,7 +18,7 @@ import datetime as dt
 import functools
 import io
 import re
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, TypeVar
 
 import icalendar
 import orjson
@@ -86,32 +86,40 @@ _AS_IS: set[type] = set()
 _CONVERTERS: dict[type, Callable[[Any], Any]] = {}
 
 
+# In a long process (serve, :mod:`bookgen.memo`): per key, the values a piece of an export was made
+# from and what was made. An edit changes a few entities; the rest come back from load and validate
+# as the very same objects, so the comparison is by identity but for what changed.
+_LAST: dict[Any, tuple[tuple[Any, ...], Any]] = {}
+T = TypeVar("T")
+
+
+def _same_as_last(key: Any, made_from: tuple[Any, ...], make: Callable[..., T], *args: Any) -> T:
+    """``make(*args)``, or in serve what it gave last time for ``key`` if ``made_from`` is equal."""
+    if not memo.ENABLED:
+        return make(*args)
+    hit = _LAST.get(key)
+    if hit is not None and hit[0] == made_from:
+        return hit[1]  # type: ignore[no-any-return]
+    value = make(*args)
+    _LAST[key] = (made_from, value)
+    return value
+
+
 def _entity(entity: Any) -> dict[str, Any]:
-    """``plain(entity)``; in a long process (serve), remembered per entity: an edit changes a few
-    entities and the rest are the very same objects as last time (see :mod:`bookgen.memo`)."""
-    return _remembered(entity) if memo.ENABLED else plain(entity)
-
-
-@functools.lru_cache(maxsize=1 << 18)
-def _remembered(entity: Any) -> dict[str, Any]:
-    return plain(entity)  # shared: callers copy before changing it
+    """``plain(entity)`` (shared in serve: callers copy it before changing it)."""
+    return _same_as_last((entity.__class__, entity.id), (entity,), plain, entity)
 
 
 def _annotation(book: Book, a: Any) -> dict[str, Any]:
     anchor, text = book.anchors[a.id], book.texts[a.source]
-    if memo.ENABLED:  # serve: the same annotation, anchor and text objects as last time
-        hit = _ANNOTATIONS.get(a.id)
-        if hit is not None and hit[0] is a and hit[1] == anchor and hit[2] is text:
-            return hit[3]
-    item = dict(_entity(a))
+    return _same_as_last(("found", a.id), (a, anchor, text), _annotation_item, a, anchor, text)
+
+
+def _annotation_item(a: Any, anchor: Any, text: Any) -> dict[str, Any]:
+    item = plain(a)
     item["found"] = {"paragraph": anchor.block, "start": anchor.start, "end": anchor.end,
                      "exact": anchor.exact, "text": text.text[anchor.start: anchor.end]}
-    if memo.ENABLED:
-        _ANNOTATIONS[a.id] = (a, anchor, text, item)
     return item
-
-
-_ANNOTATIONS: dict[str, tuple[Any, Any, Any, dict[str, Any]]] = {}  # id -> (annotation, anchor, text, item)
 
 
 def briefing_sections(book: Book) -> dict[str, Any]:
@@ -262,18 +270,9 @@ _ICS_STATUS = {"happened": "CONFIRMED", "planned": "TENTATIVE", "proposed": "TEN
 
 
 def timeline_ics(book: Book) -> bytes:
-    """The events as iCalendar. In a long process (serve) made again only when what it shows
-    changed (compared object by object: unchanged entities are the very same objects)."""
-    key = (book.title, book.as_of, tuple(book.events.values()), tuple(book.issues.values()))
-    if memo.ENABLED and _LAST_ICS and _LAST_ICS[0][0] == key:
-        return _LAST_ICS[0][1]
-    data = _timeline_ics(book)
-    if memo.ENABLED:
-        _LAST_ICS[:] = [(key, data)]
-    return data
-
-
-_LAST_ICS: list[tuple[Any, bytes]] = []
+    """The events as iCalendar (in serve made again only when what it shows changed)."""
+    made_from = (book.title, book.as_of, tuple(book.events.values()), tuple(book.issues.values()))
+    return _same_as_last("ics", made_from, _timeline_ics, book)
 
 
 def _timeline_ics(book: Book) -> bytes:

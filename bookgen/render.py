@@ -30,8 +30,6 @@ from bookgen.problems import ContentError, Problems
 from bookgen.sourcepage import source_sections
 
 
-
-
 @dataclass(frozen=True)
 class PageSpec:
     path: str  # docs-relative .md path

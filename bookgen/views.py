@@ -126,8 +126,9 @@ def timeline(book: Book, issue: EntityId | None = None, actor: EntityId | None =
     for e in events:
         if (issue is None or issue in e.issues) and (actor is None or actor in e.actors):
             items.append(Item(e.date, "event", e))
-    if actor is None:  # one issue's entries, or every issue's (not a scan of all issues per issue page)
-        for i in book.issues.values() if issue is None else [book.issues[issue]] if issue in book.issues else []:
+    if actor is None:  # every issue's status entries, or that one issue's (no scan of all issues)
+        chosen = book.issues.values() if issue is None else [book.issues[issue]] if issue in book.issues else []
+        for i in chosen:
             items += [Item(s.as_of, "status", (i, s)) for s in i.status]
     for a in annotations:
         if a.kind == "position" and a.date and (issue is None or issue in a.issues) \

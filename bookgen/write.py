@@ -206,7 +206,6 @@ class _StagedTexts(Mapping[str, str]):
         return len(self._names)
 
 
-
 def write_tree(out: Path, files: Mapping[str, FileData] | Iterable[tuple[str, FileData]]) -> WriteReport:
     """Make ``out`` hold exactly ``files`` (a mapping, or (path, data) pairs; a later pair for the
     same path wins), plus anything bookgen did not create; only changed bytes are written."""

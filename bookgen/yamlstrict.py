@@ -85,7 +85,7 @@ class YamlDocument:
         """Read the text again, this time recording every node's position (it read cleanly once)."""
         assert self._text is not None
         self._marks, self._key_marks = {}, {}
-        _Builder(_normalised(self._text.decode("utf-8")), self, Problems(), self._parser, record=True).build()
+        _Builder(_normalised(self._text.decode("utf-8")), self, Problems(), self._parser or _Parser, record=True).build()
         self._text = None
 
     def mark(self, path: Path, key: bool = False) -> tuple[int, int]:

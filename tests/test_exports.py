@@ -85,11 +85,28 @@ def test_exports_remembered_in_serve_are_byte_identical(book, monkeypatch) -> No
     assert exports.export_files(book) == cold  # the second time from memory
 
 
+def test_exports_remembered_in_serve_follow_an_edit(tmp_path: Path, monkeypatch) -> None:
+    """serve remembers each entity's JSON, each annotation's entry and the calendar; after an edit
+    (a note, an event's title) they must be what a fresh build of the edited book gives."""
+    from bookgen import memo
+
+    root = make_project(tmp_path, MINI)
+    monkeypatch.setattr(memo, "ENABLED", True)
+    exports.export_files(check(root).book)
+    talks, meeting = root / "content/annotations/talks.yaml", root / "content/events/meeting.yaml"
+    talks.write_text(talks.read_text("utf-8").replace("on 28 December 2025.", "on 28 December 2025, edited."), "utf-8")
+    meeting.write_text(meeting.read_text("utf-8").replace("meet in Florida", "meet at Mar-a-Lago"), "utf-8")
+    remembered = exports.export_files(check(root).book)
+    monkeypatch.setattr(memo, "ENABLED", False)
+    fresh = exports.export_files(check(root).book)
+    assert remembered == fresh
+    assert b"2025, edited." in fresh[exports.JSON] and b"Mar-a-Lago" in fresh[exports.ICS]
+
+
 def test_json_written_piece_by_piece_is_the_whole_value_dumped_at_once(book) -> None:
     pieces = list(exports.briefing_json(book))
     assert len(pieces) > 10  # made entity by entity, not as one value
     assert b"".join(pieces) == exports._dumps(exports.briefing(book))
-
 
 
 def test_json_pieces_keep_empty_lists_and_nested_values_exact(monkeypatch: pytest.MonkeyPatch) -> None:
