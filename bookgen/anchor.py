@@ -55,7 +55,7 @@ def find_all(haystack: str, needle: str) -> list[int]:
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Anchor:
     """Where one annotation's quote sits in its source."""
 

@@ -8,6 +8,7 @@ with a sortable range, a page slug and a reader's label. Nothing is made more pr
 from __future__ import annotations
 
 import calendar
+import functools
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ class DateError(ValueError):
     """A malformed date string; the message says what is wrong."""
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class DatePoint:
     first: dt.date
     last: dt.date
@@ -81,7 +82,7 @@ def _point(text: str) -> DatePoint:
         raise DateError(f"'{text}' is not a real calendar date ({exc})") from None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BookDate:
     """A date as the sources give it. ``start``/``end`` are points; ``end`` is None unless an interval."""
 
@@ -128,6 +129,13 @@ def parse_date(text: str) -> BookDate:
     """Parse a content date string; raises DateError with a reader's message."""
     if not isinstance(text, str):
         raise DateError(f"expected a date string, got {type(text).__name__}")
+    return _parse(text)
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _parse(text: str) -> BookDate:
+    """One BookDate per date text (they are immutable): a big book's 100,000 annotations share a
+    few thousand dates, and pages read each date's label and slug from the same few objects."""
     if "/" in text:
         a, _, b = text.partition("/")
         start, end = _point(a), _point(b)

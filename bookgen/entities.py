@@ -67,7 +67,7 @@ class Loc:
         return f"Loc({self.path!r}, {self.line}, {self.col})"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Statement:
     """An editor's sentence and the annotations it rests on."""
 
@@ -76,7 +76,7 @@ class Statement:
     loc: Loc
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LeftOut:
     quote: str
     prefix: str | None
@@ -85,7 +85,7 @@ class LeftOut:
     loc: Loc
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     id: EntityId
     file: str
@@ -100,7 +100,7 @@ class Source:
     loc: Loc
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Actor:
     id: EntityId
     name: str
@@ -112,7 +112,7 @@ class Actor:
     loc: Loc
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StatusEntry:
     as_of: BookDate
     status: str
@@ -121,7 +121,7 @@ class StatusEntry:
     loc: Loc
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Issue:
     id: EntityId
     title: str
@@ -133,7 +133,7 @@ class Issue:
     loc: Loc
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     id: EntityId
     title: str
@@ -146,7 +146,7 @@ class Event:
     loc: Loc
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Claim:
     id: EntityId
     title: str
@@ -154,14 +154,14 @@ class Claim:
     loc: Loc
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Figure:
     value: str
     unit: str
     measures: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Annotation:
     id: EntityId
     source: EntityId

@@ -11,9 +11,9 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
-from typing import Iterable
+from typing import Callable, Iterable
 
-from bookgen.dates import BookDate
+from bookgen.dates import BookDate, parse_date
 from bookgen.ids import EntityId
 from bookgen.mdtext import Md, as_md, escape, escape_once, html_attr, link
 from bookgen.model import Book
@@ -150,6 +150,10 @@ def _node_pattern(node: dict[str, dict]) -> str:
     return prefix + "(?:" + "|".join(branches) + ")" + ("?" if "" in node else "")
 
 
+def _date_target(date: BookDate) -> tuple[str, str]:
+    return date.label, date_path(date)
+
+
 def _relpath(target: str, start: str) -> str:
     """``posixpath.relpath(target, start)``. Pages and the targets of their links sit at most one
     folder deep, so the answer is the target itself, its name, or the target one level up: worked
@@ -164,16 +168,34 @@ def _relpath(target: str, start: str) -> str:
     return name if folder == start else "../" + target
 
 
+class _Targets(dict[str, tuple[Md, str]]):
+    """key -> (a link's escaped text, the page it leads to), worked out on first use."""
+
+    def __init__(self, make: Callable[[str], tuple[str, str]]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, key: str) -> tuple[Md, str]:
+        text, page = self._make(key)
+        parts = self[key] = (escape(text), page)
+        return parts
+
+
 class RenderMemo:
-    """What every page of one render would otherwise work out again for each annotation: its
-    attribution, and its footnote but for the link to the passage (relative to each page).
-    A footnote appears on every page citing it; at 10,000 sources the quotes alone outgrew the
-    escape cache, and re-escaping them made rendering grow faster than the book."""
+    """What every page of one render would otherwise work out again: each annotation's
+    attribution, its footnote but for the link to the passage (relative to each page), and each
+    actor's, issue's, source's and date's link text and page. A footnote appears on every page
+    citing it; at 10,000 sources the quotes alone outgrew the escape cache, and re-escaping them
+    made rendering grow faster than the book."""
 
     def __init__(self, book: Book) -> None:
         self.book = book
         self._attributions: dict[str, Md] = {}
         self._footnotes: dict[str, tuple[str, tuple[str, str], str]] = {}
+        self.actors = _Targets(lambda a: (book.actors[EntityId(a)].name, actor_path(a)))
+        self.issues = _Targets(lambda i: (book.issues[EntityId(i)].title, issue_path(i)))
+        self.sources = _Targets(lambda s: (book.sources[EntityId(s)].title, source_path(s)))
+        self.dates = _Targets(lambda text: _date_target(parse_date(text)))  # by the date as written
 
     def attribution(self, annotation_id: str) -> Md:
         said = self._attributions.get(annotation_id)
@@ -222,16 +244,17 @@ class PageLinks:
         return rel + (f"#{anchor}" if anchor else "")
 
     # entity links -------------------------------------------------------------------------------
+    def _to(self, target: tuple[Md, str]) -> Md:
+        return as_md(f"[{target[0]}]({_relpath(target[1], self._folder)})")
+
     def actor(self, actor_id: str) -> Md:
-        actor = self.book.actors[EntityId(actor_id)]
-        return link(actor.name, self.url(actor_path(actor.id)))
+        return self._to(self.memo.actors[actor_id])
 
     def actors(self, ids: Iterable[str]) -> Md:
         return as_md(", ".join(self.actor(a) for a in ids))
 
     def issue(self, issue_id: str) -> Md:
-        issue = self.book.issues[EntityId(issue_id)]
-        return link(issue.title, self.url(issue_path(issue.id)))
+        return self._to(self.memo.issues[issue_id])
 
     def issues(self, ids: Iterable[str]) -> Md:
         return as_md(", ".join(self.issue(i) for i in ids))
@@ -239,10 +262,10 @@ class PageLinks:
     def date(self, date: BookDate | None) -> Md:
         if date is None:
             return Md("undated")
-        return link(date.label, self.url(date_path(date)))
+        return self._to(self.memo.dates[date.text])
 
     def source(self, source_id: str) -> Md:
-        return link(self.book.sources[EntityId(source_id)].title, self.url(source_path(source_id)))
+        return self._to(self.memo.sources[source_id])
 
     def event(self, event_id: str) -> Md:
         event = self.book.events[EntityId(event_id)]

@@ -17,14 +17,14 @@ HEADING_MAX_CHARS = 90
 SENTENCE_ENDINGS = (".", "!", "?", ":", '"', "\u201d", ";", ",")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     start: int
     end: int
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """One passage of a source. ``number`` is its paragraph number (¶) within the source."""
 

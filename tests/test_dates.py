@@ -65,3 +65,15 @@ def test_slugs_are_distinct_for_distinct_dates() -> None:
     texts = ["2025", "early 2025", "2025-01", "early 2025-01", "2025-01-01", "2025-01/2025-02", "2025-01-01/2025-01-02"]
     slugs = [parse_date(t).slug for t in texts]
     assert len(set(slugs)) == len(slugs)
+
+
+def test_one_date_object_per_text_and_errors_every_time() -> None:
+    """Dates are shared (a big book's annotations repeat a few thousand dates); they are immutable,
+    so sharing cannot leak an edit, and a bad date is reported on every reading, never remembered."""
+    assert parse_date("2025-12-28") is parse_date("2025-12-28")
+    assert parse_date("2025-12-28") is not parse_date("2025-12-27")
+    with pytest.raises(AttributeError):
+        parse_date("2025-12-28").text = "2025-12-27"  # type: ignore[misc]
+    for _ in range(2):
+        with pytest.raises(DateError, match="is not a real calendar date"):
+            parse_date("2025-02-30")

@@ -103,6 +103,26 @@ def test_entity_links(mini: Book) -> None:
     assert links.claim("plan-share") == "[How much of the plan is agreed](../claims.md#claim-plan-share)"
 
 
+def test_entity_links_remembered_for_one_page_are_relative_on_another(mini: Book) -> None:
+    """A render remembers each link's text and target page once; the relative URL is per page."""
+    memo, mentions = L.RenderMemo(mini), L.MentionIndex(mini)
+    late = mini.dates["2025-11-late"]
+    expected = {
+        "issues/guarantees.md": ("[Alpha](../actors/alpha.md)", "[late Nov 2025](../dates/2025-11-late.md)",
+                                 "[The peace plan](peace-plan.md)"),
+        "index.md": ("[Alpha](actors/alpha.md)", "[late Nov 2025](dates/2025-11-late.md)",
+                     "[The peace plan](issues/peace-plan.md)"),
+        "actors/alpha.md": ("[Alpha](alpha.md)", "[late Nov 2025](../dates/2025-11-late.md)",
+                            "[The peace plan](../issues/peace-plan.md)"),
+    }
+    for _ in range(2):
+        for page, (actor, date, issue) in expected.items():
+            links = L.PageLinks(mini, mentions, page, memo)
+            assert (links.actor("alpha"), links.date(late), links.issue("peace-plan")) == (actor, date, issue)
+    with pytest.raises(KeyError):
+        L.PageLinks(mini, mentions, "index.md", memo).actor("nobody")
+
+
 def test_footnote_holds_exact_quote_source_date_and_anchor_link(mini: Book) -> None:
     links = L.PageLinks(mini, L.MentionIndex(mini), "actors/alpha.md")
     # the YAML quote uses straight quotes; the footnote shows the source's own (curly) text
