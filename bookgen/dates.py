@@ -11,10 +11,12 @@ import calendar
 import functools
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 PARTS = ("early", "mid", "late")
+_PRECISION_LABELS = {"day": "day", "month": "month", "year": "year", "part-month": "part of a month",
+                     "part-year": "part of a year", "interval": "interval"}
 _POINT = re.compile(r"(?:(early|mid|late) )?(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
 
@@ -84,42 +86,44 @@ def _point(text: str) -> DatePoint:
 
 @dataclass(frozen=True, slots=True)
 class BookDate:
-    """A date as the sources give it. ``start``/``end`` are points; ``end`` is None unless an interval."""
+    """A date as the sources give it. ``start``/``end`` are points; ``end`` is None unless an interval.
+
+    Its slug, label and sort key are worked out once, when it is made: one BookDate is shared by
+    every annotation giving the same date text (see :func:`parse_date`), and pages print them often.
+    """
 
     start: DatePoint
     end: DatePoint | None
     text: str
+    slug: str = field(init=False, compare=False, repr=False)
+    label: str = field(init=False, compare=False, repr=False)
+    sort_key: tuple[dt.date, dt.date, str] = field(init=False, compare=False, repr=False)
 
-    @property
-    def slug(self) -> str:
-        return self.start.slug if self.end is None else f"{self.start.slug}--{self.end.slug}"
+    def __post_init__(self) -> None:
+        a, b = self.start, self.end
+        if b is None:
+            slug, label = a.slug, a.label
+        else:
+            slug = f"{a.slug}--{b.slug}"
+            if a.precision == b.precision == "day" and (a.first.year, a.first.month) == (b.first.year, b.first.month):
+                label = f"{a.first.day}–{b.first.day} {MONTHS[a.first.month - 1]} {a.first.year}"
+            else:
+                label = f"{a.label} – {b.label}"
+        object.__setattr__(self, "slug", slug)
+        object.__setattr__(self, "label", label)
+        object.__setattr__(self, "sort_key", (a.first, (b or a).last, self.text))
 
     @property
     def precision(self) -> str:
         return self.start.precision if self.end is None else "interval"
 
     @property
-    def sort_key(self) -> tuple[dt.date, dt.date, str]:
-        last = (self.end or self.start).last
-        return (self.start.first, last, self.text)
-
-    @property
     def latest_day(self) -> dt.date:
         return (self.end or self.start).last
 
     @property
-    def label(self) -> str:
-        if self.end is None:
-            return self.start.label
-        a, b = self.start, self.end
-        if a.precision == b.precision == "day" and (a.first.year, a.first.month) == (b.first.year, b.first.month):
-            return f"{a.first.day}–{b.first.day} {MONTHS[a.first.month - 1]} {a.first.year}"
-        return f"{a.label} – {b.label}"
-
-    @property
     def precision_label(self) -> str:
-        return {"day": "day", "month": "month", "year": "year", "part-month": "part of a month",
-                "part-year": "part of a year", "interval": "interval"}[self.precision]
+        return _PRECISION_LABELS[self.precision]
 
     def __lt__(self, other: "BookDate") -> bool:
         return self.sort_key < other.sort_key

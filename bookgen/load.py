@@ -136,31 +136,34 @@ def read_source_text(root: Path, source_id: EntityId, doc: YamlDocument,
     if not isinstance(doc.data, dict) or not isinstance(doc.data.get("file"), str):
         return None  # the schema check reports the missing or mistyped field
     written = doc.data["file"]
-    line, col = doc.mark(("file",))
+
+    def fail(message: str, code: str) -> None:
+        line, col = doc.mark(("file",))  # only now: a position means reading the YAML file again
+        problems.error(doc.path, line, col, message, code)
+
     seeds = (root / "seeds").resolve()
     candidate = Path(written)
     if candidate.is_absolute() or ".." in candidate.parts or not written.startswith("seeds/"):
-        problems.error(doc.path, line, col, f"source file '{written}' must be a relative path under "
-                       "seeds/, such as 'seeds/article.txt'", "source-outside-seeds")
+        fail(f"source file '{written}' must be a relative path under seeds/, such as "
+             "'seeds/article.txt'", "source-outside-seeds")
         return None
     path = root / candidate
     resolved = Path(os.path.realpath(path))
     if not resolved.is_relative_to(seeds):
-        problems.error(doc.path, line, col, f"source file '{written}' resolves outside seeds/ "
-                       "(a symlink?); copy the text into seeds/ instead", "source-outside-seeds")
+        fail(f"source file '{written}' resolves outside seeds/ (a symlink?); copy the text into "
+             "seeds/ instead", "source-outside-seeds")
         return None
     if resolved.exists() and not resolved.is_file():
-        problems.error(doc.path, line, col, f"source file '{written}' is a folder or special file, "
-                       "not a text file", "source-missing")
+        fail(f"source file '{written}' is a folder or special file, not a text file", "source-missing")
         return None
     if not resolved.is_file():
-        problems.error(doc.path, line, col, f"source file '{written}' does not exist; check the "
-                       "path or add the text under seeds/", "source-missing")
+        fail(f"source file '{written}' does not exist; check the path or add the text under seeds/",
+             "source-missing")
         return None
     size = resolved.stat().st_size
     if size > MAX_SOURCE_BYTES:
-        problems.error(doc.path, line, col, f"source file '{written}' is {size:,} bytes, over the "
-                       f"{MAX_SOURCE_BYTES:,}-byte limit", "file-too-large")
+        fail(f"source file '{written}' is {size:,} bytes, over the {MAX_SOURCE_BYTES:,}-byte limit",
+             "file-too-large")
         return None
     raw = resolved.read_bytes()
     digest = hashlib.sha256(raw).hexdigest()
@@ -172,8 +175,7 @@ def read_source_text(root: Path, source_id: EntityId, doc: YamlDocument,
     if text is None:
         return None
     if not text.strip():
-        problems.error(doc.path, line, col, f"source file '{written}' is empty; a source needs text "
-                       "to cite", "source-empty")
+        fail(f"source file '{written}' is empty; a source needs text to cite", "source-empty")
         return None
     source = SourceText(source_id, written, text, digest, parse_blocks(text))
     if len(problems.items) == before and memo.ENABLED:
