@@ -39,6 +39,9 @@ _ISSUE_A = ("Security", "Border", "Energy", "Grain", "Prisoner", "Sanctions", "R
             "Maritime", "Airspace", "Refugee", "Debt", "Ceasefire", "Election", "Minority", "Water")
 _ISSUE_B = ("guarantees", "monitoring", "corridors", "exchanges", "relief", "funding", "safety", "access",
             "verification", "timelines", "rights", "compensation", "demarcation", "oversight")
+_ISSUE_SCOPE = ("Interim", "Joint", "Phased", "Regional", "Coastal", "Northern", "Southern", "Eastern",
+                "Western", "Central", "Bilateral", "Permanent", "Emergency", "Transitional", "Long-term",
+                "Cross-border")
 _PLACES = ("Geneva", "Istanbul", "Vienna", "Doha", "Oslo", "Riyadh", "Helsinki", "Warsaw", "Ankara",
            "Brussels", "Rome", "Tallinn", "Bucharest", "Baku", "Palm Beach", "Minsk")
 _OUTLETS = ("The Daily Ledger", "Northern Wire", "Capital Review", "Harbour Times", "Evening Dispatch",
@@ -125,13 +128,15 @@ class Corpus:
         return out
 
     def _make_issues(self, count: int) -> list[dict[str, str]]:
-        combos = list(itertools.product(_ISSUE_A, _ISSUE_B))
+        # three words from 3,584 combinations: titles are as long in a small book as in a big one
+        # (two words ran out at 224 issues, and the longer fallback titles made every page of a
+        # 10,000-source book 4% bigger than ten 1,000-source books: a bigger book, not just more of it)
+        combos = list(itertools.product(_ISSUE_SCOPE, _ISSUE_A, _ISSUE_B))
         self.rng.shuffle(combos)
         out = []
         for i in range(count):
-            a, b = combos[i % len(combos)]
-            title = f"{a} {b}" + (f" ({_PLACES[(i // len(combos)) % len(_PLACES)]} track {i // len(combos)})"
-                                  if i >= len(combos) else "")
+            scope, a, b = combos[i % len(combos)]
+            title = f"{scope} {a.lower()} {b}" + (f" (round {i // len(combos) + 1})" if i >= len(combos) else "")
             out.append({"id": f"issue-{i:04d}", "title": title})
         return out
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bookgen.pipeline import check
-from bookgen.synth import write_corpus
+from bookgen.synth import Corpus, write_corpus
 
 
 def tree_bytes(root: Path) -> dict[str, bytes]:
@@ -57,6 +57,18 @@ def test_sources_are_pinned_and_entities_shared(tmp_path: Path) -> None:
     assert kinds == {"statement", "position", "figure", "event", "assessment"}
     texts = [(tmp_path / s.file).read_text("utf-8") for s in book.sources.values()]
     assert any("\n| " in t for t in texts)  # some articles carry a pipe table
+
+
+def test_a_bigger_book_has_more_entities_not_longer_ones() -> None:
+    """10x the sources must be 10x the content, or the benchmark's growth figure measures the
+    generator: issue titles stay distinct and as long at 10,000 sources as at 100."""
+    def mean_title(n: int) -> float:
+        titles = [x["title"] for x in Corpus(n).issues]
+        assert len(set(titles)) == len(titles)
+        return sum(map(len, titles)) / len(titles)
+    small, large = mean_title(1000), mean_title(10000)
+    assert abs(large - small) / small < 0.05, (small, large)
+    assert not any("(" in x["title"] for x in Corpus(10000).issues)  # no fallback titles yet
 
 
 def test_rejects_empty_corpus(tmp_path: Path) -> None:
