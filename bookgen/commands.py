@@ -217,7 +217,15 @@ def _snapshot(paths: Paths) -> dict[str, tuple[int, int]]:
 
 
 def serve(paths: Paths, host: str, port: int, out: TextIO = sys.stderr) -> int:
-    """Regenerate docs whenever content/, seeds/ or templates/ change; MkDocs serves and reloads."""
+    """Regenerate docs whenever content/, seeds/ or templates/ change; MkDocs serves and reloads.
+
+    SIGTERM (a service manager, a container stop) ends it as Ctrl-C does: MkDocs removes the
+    temporary site it serves from, and a regeneration under way finishes or removes its staging."""
+    with sigterm_as_interrupt():
+        return _serve(paths, host, port, out)
+
+
+def _serve(paths: Paths, host: str, port: int, out: TextIO) -> int:
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     memo.enable()  # a long process: re-read only the files an edit changed
@@ -242,7 +250,8 @@ def serve(paths: Paths, host: str, port: int, out: TextIO = sys.stderr) -> int:
                 collector.tidy_while_idle()
                 tidy_after = None
 
-    threading.Thread(target=watch, daemon=True).start()
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
     config_file = str(paths.root / "mkdocs.yml")
     try:
         mkdocs_serve(config_file=config_file, livereload=True, dev_addr=f"{host}:{port}",
@@ -251,6 +260,7 @@ def serve(paths: Paths, host: str, port: int, out: TextIO = sys.stderr) -> int:
                      hooks=hooks(paths.root))
     finally:
         stop.set()
+        watcher.join(timeout=60)  # a regeneration under way ends (committed or discarded) first
     return 0
 
 

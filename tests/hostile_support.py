@@ -158,13 +158,14 @@ def dangers(scan: HtmlScan, marker: str) -> list[str]:
 
 
 @contextlib.contextmanager
-def serving(root: Path) -> Iterator[str]:
-    """``bookgen serve`` on a free 127.0.0.1 port in a subprocess; yields its base URL."""
+def serving(root: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """``bookgen serve`` on a free 127.0.0.1 port in a subprocess; yields its base URL. Stopped
+    with SIGTERM, as a service manager or a container runtime stops it."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     proc = subprocess.Popen([sys.executable, "-m", "bookgen", "serve", "--root", str(root), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
     try:
         yield f"http://127.0.0.1:{port}"
         assert proc.poll() is None, proc.communicate()[1][-2000:]

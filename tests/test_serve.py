@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from hostile_support import copy_project, fetch_until, serving
@@ -32,6 +33,19 @@ def test_serve_survives_a_content_error_and_picks_up_the_fix(tmp_path: Path) -> 
         assert "said the plan was 90% agreed" in html
         annotations.write_text(good.replace(OLD, NEW), "utf-8")
         fetch_until(f"{base}/issues/peace-plan/", wanted="in the edited note")
+
+
+def test_serve_stopped_by_sigterm_removes_the_site_mkdocs_served_from(tmp_path: Path) -> None:
+    """MkDocs serves a site it builds in a temporary folder (as big as the site) and removes it
+    when interrupted; a SIGTERM (a service manager, a container stop, ``kill``) must do the same
+    rather than leave one behind per session."""
+    root = copy_project(tmp_path / "book")
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    with serving(root, env=dict(os.environ, TMPDIR=str(temp))) as base:
+        fetch_until(f"{base}/issues/peace-plan/")
+        assert list(temp.glob("mkdocs_*"))  # the served site: it is there while serving
+    assert not list(temp.glob("mkdocs_*"))
 
 
 def test_a_regeneration_asks_the_dev_server_to_rebuild_at_once(monkeypatch) -> None:
