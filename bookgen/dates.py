@@ -8,8 +8,8 @@ with a sortable range, a page slug and a reader's label. Nothing is made more pr
 from __future__ import annotations
 
 import calendar
-import functools
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 
