@@ -127,7 +127,10 @@ def timeline(book: Book, issue: EntityId | None = None, actor: EntityId | None =
         if (issue is None or issue in e.issues) and (actor is None or actor in e.actors):
             items.append(Item(e.date, "event", e))
     if actor is None:  # every issue's status entries, or that one issue's (no scan of all issues)
-        chosen = book.issues.values() if issue is None else [book.issues[issue]] if issue in book.issues else []
+        if issue is None:
+            chosen: Any = book.issues.values()
+        else:
+            chosen = [book.issues[issue]] if issue in book.issues else []
         for i in chosen:
             items += [Item(s.as_of, "status", (i, s)) for s in i.status]
     for a in annotations:
