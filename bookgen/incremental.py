@@ -2,10 +2,10 @@
 
 The common edit while serving touches annotations. For such an edit the pages that can change are:
 every page that cited a changed annotation last time (read from its footnote labels ``[^id]`` and
-anchors ``id="a-id"``), every page the changed annotation belongs to now or before (its source,
-actors and their affiliations, issues and their parents, date, event date), and the overview pages
-(home, indexes, timeline, positions, claims, method) unless only the annotation's wording changed
-and no source's coverage did. Any other change (actors,
+anchors ``id="a-id"``), every page the changed annotation belongs to now or before (each page kind's ``homes``: its source,
+actors and their affiliations, issues and their parents, date, event date), and the pages of every
+kind that ``lists_annotations`` unless only the annotation's wording changed and no source's
+coverage did (both declared in :mod:`bookgen.pagekinds`). Any other change (actors,
 issues, events, claims, sources, source texts, templates, the title, or the set of pages) renders
 the whole book. The result is always exactly what a full render would give (tests compare both).
 """
@@ -16,16 +16,15 @@ import dataclasses
 import hashlib
 import re
 from pathlib import Path
-from typing import Iterable
 
 import jinja2
 
 from bookgen import links as L
+from bookgen import pagekinds
 from bookgen.entities import Annotation
 from bookgen.model import Book
 from bookgen.render import environment, page_specs, render_pages
 
-OVERVIEW_PAGES = (L.HOME, L.ISSUES, L.ACTORS, L.TIMELINE, L.SOURCES, L.CLAIMS, L.POSITIONS, L.METHOD)
 _CITED = re.compile(r'\[\^([a-z0-9]+(?:-[a-z0-9]+)*)\]|id="a-([a-z0-9]+(?:-[a-z0-9]+)*)"')
 _WORDING = ("note", "stance", "quote", "prefix", "suffix", "audience", "loc", "quote_loc")
 _SAME_WHOLE = ("title", "sources", "actors", "issues", "events", "claims", "texts")
@@ -82,7 +81,7 @@ class IncrementalRenderer:
                    if old.annotations.get(a) != new.annotations.get(a) or old.anchors.get(a) != new.anchors.get(a)}
         listing = old.coverage != new.coverage or not all(
             _wording_only(old.annotations.get(a), new.annotations.get(a)) for a in changed)
-        pages: set[str] = set(OVERVIEW_PAGES) if listing else set()
+        pages: set[str] = pagekinds.listing_pages(new) if listing else set()
         for sid in new.sources:
             if old.coverage.get(sid) != new.coverage.get(sid) or old.by_source.get(sid) != new.by_source.get(sid):
                 pages.add(L.source_path(sid))
@@ -91,7 +90,7 @@ class IncrementalRenderer:
             for book in (old, new):
                 ann = book.annotations.get(aid)
                 if ann is not None:
-                    pages.update(_home_pages(book, ann))
+                    pages |= pagekinds.annotation_pages(book, ann)
         return pages
 
 
@@ -103,25 +102,3 @@ def _wording_only(old: Annotation | None, new: Annotation | None) -> bool:
     if old is None or new is None:
         return False
     return dataclasses.replace(old, **{k: getattr(new, k) for k in _WORDING}) == new
-
-
-def _home_pages(book: Book, ann: Annotation) -> Iterable[str]:
-    """The pages an annotation is listed on: its source, actors, issues, date and event date."""
-    yield L.source_path(ann.source)
-    for actor_id in ann.actors:
-        seen = set()
-        while actor_id and actor_id not in seen and actor_id in book.actors:
-            seen.add(actor_id)
-            yield L.actor_path(actor_id)
-            actor_id = book.actors[actor_id].affiliation
-    for issue_id in ann.issues:
-        seen = set()
-        while issue_id and issue_id not in seen and issue_id in book.issues:
-            seen.add(issue_id)
-            yield L.issue_path(issue_id)
-            yield from (L.issue_path(r.id) for r in book.related_issues.get(issue_id, ()))
-            issue_id = book.issues[issue_id].parent
-    if ann.date is not None:
-        yield L.date_path(ann.date)
-    if ann.event and ann.event in book.events:
-        yield L.date_path(book.events[ann.event].date)

@@ -18,36 +18,25 @@ from bookgen.ids import EntityId
 from bookgen.mdtext import Md, as_md, escape, escape_once, html_attr, link
 from bookgen.model import Book
 
-HOME = "index.md"
-ISSUES = "issues/index.md"
-ACTORS = "actors/index.md"
-TIMELINE = "dates/index.md"
-SOURCES = "sources/index.md"
-CLAIMS = "claims.md"
-POSITIONS = "positions.md"
-METHOD = "method.md"
+from bookgen.pagekinds import actor as _actor, claims as _claims, date as _date, home as _home
+from bookgen.pagekinds import issue as _issue, method as _method, overview as _overview, source as _source
+
+# page paths, as each page kind declares them (bookgen/pagekinds)
+HOME = _home.PATH
+ISSUES = _issue.INDEX
+ACTORS = _actor.INDEX
+TIMELINE = _date.INDEX
+SOURCES = _source.INDEX
+CLAIMS = _claims.PATH
+POSITIONS = _overview.PATH
+METHOD = _method.PATH
+issue_path = _issue.path
+actor_path = _actor.path
+date_path = _date.path
+source_path = _source.path
+annotation_anchor = _source.annotation_anchor
 
 STATUS_LABELS = {"agreed": "Agreed", "nearly-agreed": "Nearly agreed", "open": "Open", "contested": "Contested"}
-
-
-def issue_path(i: str) -> str:
-    return f"issues/{i}.md"
-
-
-def actor_path(a: str) -> str:
-    return f"actors/{a}.md"
-
-
-def date_path(d: BookDate) -> str:
-    return f"dates/{d.slug}.md"
-
-
-def source_path(s: str) -> str:
-    return f"sources/{s}.md"
-
-
-def annotation_anchor(a: str) -> str:
-    return f"a-{a}"
 
 
 class MentionIndex:
@@ -272,7 +261,7 @@ class PageLinks:
         return link(event.title, self.url(date_path(event.date), f"event-{event.id}"))
 
     def claim(self, claim_id: str) -> Md:
-        return link(self.book.claims[EntityId(claim_id)].title, self.url(CLAIMS, f"claim-{claim_id}"))
+        return link(self.book.claims[EntityId(claim_id)].title, self.url(CLAIMS, _claims.anchor(claim_id)))
 
     def page(self, target: str, text: str, anchor: str | None = None) -> Md:
         return link(text, self.url(target, anchor))

@@ -32,6 +32,7 @@ from typing import Mapping
 from bookgen import links as L
 from bookgen.ids import EntityId
 from bookgen.model import Book
+from bookgen.pagekinds import PrintChapter, print_chapters
 from bookgen.pdfstyle import PAPERS, cover, pageref_pass1, pageref_pass2, preamble
 from bookgen.typst_markup import PageRenderer, Target, anchor_ids, label_name, parse, parser, string, text
 
@@ -44,43 +45,26 @@ class PdfBuildError(Exception):
 
 
 # chapters ---------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Chapter:
-    title: str
-    intro: str | None  # the page that opens the chapter (its H1 becomes the chapter title)
-    entries: tuple[str, ...] = ()
+Chapter = PrintChapter
 
 
-def chapters(book: Book, pages: Mapping[str, str]) -> list[Chapter]:
-    """The reader's order: summary, issues, actors, timeline, claims; then the sources and method."""
-    def under(folder: str) -> tuple[str, ...]:
-        return tuple(p for p in pages if p.startswith(folder + "/") and not p.endswith("/index.md"))
-
-    sources = tuple(p for p in (L.source_path(s) for s in book.sources) if p in pages)
-    placed = {L.HOME, L.ISSUES, L.ACTORS, L.POSITIONS, L.TIMELINE, L.CLAIMS, L.SOURCES, L.METHOD}
-    plan = [
-        Chapter("Summary", L.HOME),
-        Chapter("Issues", L.ISSUES, under("issues")),
-        Chapter("Actors", L.ACTORS, (L.POSITIONS, *under("actors"))),
-        Chapter("Timeline", L.TIMELINE, under("dates")),
-        Chapter("Claims and figures", L.CLAIMS),
-    ]
-    for c in plan:
-        placed.update(c.entries)
-    placed.update(sources)
-    rest = tuple(p for p in pages if p not in placed and not p.startswith("sources/"))
-    if rest:
-        plan.append(Chapter("More", None, rest))
-    plan += [
-        Chapter("Appendix A: Sources", L.SOURCES, sources),
-        Chapter("Appendix B: How this book is made", L.METHOD),
-    ]
+def chapters(book: Book, pages: Mapping[str, str], brief: bool = False) -> list[Chapter]:
+    """The printed book's chapters as the page kinds declare them (:mod:`bookgen.pagekinds`),
+    keeping only pages that were rendered; a rendered page no kind places goes in "More"."""
     out = []
-    for c in plan:
+    placed: set[str] = set()
+    for c in print_chapters(book, brief):
         intro = c.intro if c.intro in pages else None
         entries = tuple(p for p in c.entries if p in pages)
+        placed.update(entries)
+        if c.intro:
+            placed.add(c.intro)
         if intro or entries:
-            out.append(Chapter(c.title, intro, entries))
+            out.append(Chapter(c.title, intro, entries, c.appendix))
+    rest = tuple(p for p in pages if p not in placed and not brief)
+    if rest:
+        at = next((n for n, c in enumerate(out) if c.appendix), len(out))
+        out.insert(at, Chapter("More", None, rest))
     return out
 
 

@@ -9,8 +9,6 @@ template author forgets.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 import types
 from typing import Any, Callable, Iterator
@@ -21,20 +19,14 @@ import jinja2.runtime
 
 from bookgen import collector
 from bookgen import links as L
-from bookgen import views as V
-from bookgen.dates import BookDate
-from bookgen.ids import EntityId
+from bookgen import pagekinds
+from bookgen.pagekinds import Page
 from bookgen.mdtext import Md, escape
 from bookgen.model import Book
 from bookgen.problems import ContentError, Problems
-from bookgen.sourcepage import source_sections
 
 
-@dataclass(frozen=True)
-class PageSpec:
-    path: str  # docs-relative .md path
-    template: str
-    context: Callable[[], dict[str, Any]] = dict  # computed only when the page is rendered
+PageSpec = Page  # what render takes of a page: its path, template and context
 
 
 class _MarkdownOutput(jinja2.compiler.CodeGenerator):
@@ -109,51 +101,10 @@ def environment(templates: Path) -> jinja2.Environment:
     return env
 
 
-def page_specs(book: Book) -> list[PageSpec]:
-    """Every page of the book, in a fixed order. Contexts are computed only for pages rendered,
-    so listing the pages (or rendering a few, as ``serve`` does) costs little."""
-    specs = [
-        PageSpec(L.HOME, "home.md.j2", lambda: {"changes": V.recent_changes(book), "figures": V.key_figures(book)}),
-        PageSpec(L.ISSUES, "issues.md.j2"),
-        PageSpec(L.ACTORS, "actors.md.j2"),
-        PageSpec(L.TIMELINE, "timeline.md.j2", partial(_timeline_context, book)),
-        PageSpec(L.SOURCES, "sources.md.j2"),
-        PageSpec(L.CLAIMS, "claims.md.j2"),
-        PageSpec(L.POSITIONS, "positions.md.j2", lambda: {"matrix": V.positions_matrix(book)}),
-        PageSpec(L.METHOD, "method.md.j2"),
-    ]
-    specs += [PageSpec(L.issue_path(i), "issue.md.j2", partial(_issue_context, book, i)) for i in book.issues]
-    specs += [PageSpec(L.actor_path(a), "actor.md.j2", partial(_actor_context, book, a)) for a in book.actors]
-    specs += [PageSpec(L.date_path(d), "date.md.j2", partial(_date_context, book, d)) for d in book.dates.values()]
-    specs += [PageSpec(L.source_path(s), "source.md.j2", partial(_source_context, book, s))
-              for s in book.sources if s in book.texts]
-    return specs
-
-
-def _timeline_context(book: Book) -> dict[str, Any]:
-    return {
-        "items": V.timeline(book),
-        "issue_filters": [(L.issue_path(i), x.title) for i, x in book.issues.items() if V.timeline(book, issue=i)],
-        "actor_filters": [(L.actor_path(a), x.name) for a, x in book.actors.items() if V.timeline(book, actor=a)],
-    }
-
-
-def _issue_context(book: Book, i: EntityId) -> dict[str, Any]:
-    x = book.issues[i]
-    return {"issue": x, "items": V.timeline(book, issue=i), "tags": V.issue_tags(book, x)}
-
-
-def _actor_context(book: Book, a: EntityId) -> dict[str, Any]:
-    x = book.actors[a]
-    return {"actor": x, "items": V.timeline(book, actor=a), "tags": V.actor_tags(book, x)}
-
-
-def _date_context(book: Book, d: BookDate) -> dict[str, Any]:
-    return {"date": d, "tags": V.event_tags(book, book.events_by_date.get(d.slug, ()))}
-
-
-def _source_context(book: Book, s: EntityId) -> dict[str, Any]:
-    return {"source": book.sources[s], "text": book.texts[s], "sections": source_sections(book, s)}
+def page_specs(book: Book) -> list[Page]:
+    """Every page of the book, in a fixed order, as the page kinds declare them
+    (:mod:`bookgen.pagekinds`). Contexts are computed only for pages rendered."""
+    return list(pagekinds.pages(book))
 
 
 def render_pages(book: Book, templates: Path, only: Callable[[str], bool] | None = None,

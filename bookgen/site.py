@@ -1,17 +1,14 @@
 """Stage 6, build: MkDocs + Material, in-process and strict, into a temporary folder then swapped in.
 
-The navigation is made from the Book (home, issues, actors, timeline, positions, claims, sources,
-method) and passed to MkDocs as a config override; ``mkdocs.yml`` holds the theme and extensions.
+The navigation is derived from the page kinds (:mod:`bookgen.pagekinds`) and passed to MkDocs as a config override; ``mkdocs.yml`` holds the theme and extensions.
 An error at any point leaves the previous ``site/`` untouched.
 """
 
 from __future__ import annotations
 
 import contextlib
-import html
 import logging
 import os
-import posixpath
 import shutil
 import signal
 import tempfile
@@ -20,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any, Iterator
 
-from bookgen import links as L
+from bookgen import pagekinds
 from bookgen.model import Book
 from bookgen.pipeline import mkdocs_settings
 
@@ -122,49 +119,16 @@ class SiteBuildError(Exception):
     """MkDocs refused the generated docs; the message says why."""
 
 
-NAV_LIMIT = 60  # a section with more entries lists only its index page in the navigation
-
-
-def _sections(book: Book) -> dict[str, tuple[str, list[tuple[str, str]]]]:
-    """Navigation title -> (index page, [(entry title, entry page)])."""
-    return {
-        "Issues": (L.ISSUES, [(i.title, L.issue_path(i.id)) for i in book.issues.values()]),
-        "Actors": (L.ACTORS, [(a.name, L.actor_path(a.id)) for a in book.actors.values()]),
-        "Timeline": (L.TIMELINE, [(d.label, L.date_path(d)) for d in book.dates.values()]),
-        "Sources": (L.SOURCES, [(s.title, L.source_path(s.id)) for s in book.sources.values()]),
-    }
-
-
 def navigation(book: Book) -> list[Any]:
-    """The nav as MkDocs config. MkDocs treats nav titles as HTML (its theme templates do not
-    autoescape), so every title from content is HTML-escaped here.
-
-    A section of more than ``NAV_LIMIT`` entries lists only its index page, which links every
-    entry: a sidebar of a thousand sources helps no reader, and Material writes the whole
-    navigation into every page (at 1,000 sources it was most of each page's build time).
-    """
-    nav: dict[str, Any] = {}
-    for title, (index, entries) in _sections(book).items():
-        shown = entries if len(entries) <= NAV_LIMIT else []
-        nav[title] = [index] + [{html.escape(name): page} for name, page in shown]
-    return [
-        {"Home": L.HOME},
-        {"Issues": nav["Issues"]},
-        {"Actors": nav["Actors"]},
-        {"Timeline": nav["Timeline"]},
-        {"Positions": L.POSITIONS},
-        {"Claims &amp; figures": L.CLAIMS},
-        {"Sources": nav["Sources"]},
-        {"Method": L.METHOD},
-    ]
+    """The nav as MkDocs config, derived from the page kinds (:func:`bookgen.pagekinds.navigation`)."""
+    return pagekinds.navigation(book)
 
 
 def not_in_nav(book: Book, root: Path) -> str:
     """MkDocs' ``not_in_nav`` patterns: the project's own (mkdocs.yml), plus the entry pages of
     sections too long for the navigation (strict builds would otherwise reject them)."""
     own = mkdocs_settings(root).get("not_in_nav")
-    ours = [f"/{posixpath.dirname(index)}/*.md" for index, entries in _sections(book).values()
-            if len(entries) > NAV_LIMIT]
+    ours = pagekinds.nav_overflow(book)
     return "\n".join(([own.strip()] if isinstance(own, str) and own.strip() else []) + ours)
 
 

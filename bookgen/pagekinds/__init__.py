@@ -1,0 +1,234 @@
+"""The page-kind registry: every kind of page the book has, each declared once.
+
+A page kind (home, issue, actor, date, source, overview, claims, watch, method) is one module in
+this package holding one :class:`PageKind`: the pages it makes (path, template, title, context),
+its place in the site's navigation, its place in the printed book and brief, and what content its
+pages depend on. Everything else is derived from :func:`kinds`:
+
+* rendering — :func:`pages` lists every page of the book (``render``);
+* navigation — :func:`navigation` (``site``) and the files kept out of it (:func:`nav_overflow`);
+* print — :func:`print_chapters` (``pdf``), for the full book or the short brief;
+* incremental rendering — :func:`listing_pages` and :func:`annotation_pages` (``incremental``);
+* link paths — each kind's ``path`` functions (``links``).
+
+Adding a page kind is one new module here (defining ``KIND``) and its template. Modules are found
+by name, in alphabetical order; the order readers see is each kind's ``nav.order`` and
+``chapter.order``, not the file name.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import importlib
+import pkgutil
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator
+
+from bookgen.entities import Annotation
+from bookgen.model import Book
+
+Context = Callable[[], dict[str, Any]]
+
+
+def no_context() -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page: its docs-relative Markdown path, template and reader-facing title.
+
+    ``context`` is computed only when the page is rendered, so listing pages costs little.
+    ``parent`` is the path of the page it nests under in the navigation (a sub-issue under its
+    issue), if any."""
+
+    path: str
+    template: str
+    title: str
+    context: Context = no_context
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class NavPlace:
+    """Where a kind sits in the site's navigation: a top-level entry (one page) or a section (an
+    index page and one entry per page)."""
+
+    order: int
+    title: str
+    limit: int | None = None  # a section of more entries lists only its index page
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """Where a kind sits in print: a chapter of the full book, and whether the brief has it.
+
+    ``entries`` False prints the kind's index page only (the brief's source list, say)."""
+
+    order: int
+    title: str
+    brief: bool = False
+    brief_entries: bool = False  # the brief prints the entries too, not only the index page
+    appendix: bool = False
+
+
+@dataclass(frozen=True)
+class PageKind:
+    """One kind of page, declared once.
+
+    ``make`` lists the kind's pages for a book, index page first. ``lists_annotations``: the
+    kind's overview pages (its index page, or every page of a kind without one) list annotations
+    across the book, so any change to which annotations exist or what they are tagged with
+    re-renders them. ``homes``: for kinds with a page per entity, the pages of this kind an
+    annotation is listed on (its actors', issues', date's, source's)."""
+
+    name: str
+    make: Callable[[Book], list[Page]]
+    nav: NavPlace | None = None
+    chapter: Chapter | None = None
+    lists_annotations: bool = False
+    homes: Callable[[Book, Annotation], Iterable[str]] | None = None
+    index: str | None = None  # the kind's index page path, when it has one
+
+    def pages(self, book: Book) -> list[Page]:
+        return self.make(book)
+
+
+@functools.cache
+def kinds() -> tuple[PageKind, ...]:
+    """Every page kind, found as the ``KIND`` of each module of this package (by module name)."""
+    found = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        kind = getattr(module, "KIND", None)
+        if isinstance(kind, PageKind):
+            found.append(kind)
+    return tuple(sorted(found, key=_render_order))
+
+
+def _render_order(kind: PageKind) -> tuple[int, int, str]:
+    """Pages render in navigation order (kinds outside the navigation last), then by name."""
+    if kind.nav is not None:
+        return 0, kind.nav.order, kind.name
+    return 1, 0, kind.name
+
+
+def kind(name: str) -> PageKind:
+    for k in kinds():
+        if k.name == name:
+            return k
+    raise KeyError(name)
+
+
+def pages(book: Book) -> Iterator[Page]:
+    """Every page of the book: overview pages first, then entity pages, in a fixed order."""
+    entries: list[Page] = []
+    for k in kinds():
+        made = k.pages(book)
+        if k.index is not None and made and made[0].path == k.index:
+            yield made[0]
+            entries.extend(made[1:])
+        else:
+            yield from made
+    yield from entries
+
+
+# navigation -------------------------------------------------------------------------------------------
+def navigation(book: Book) -> list[Any]:
+    """The nav as MkDocs config, in each kind's ``nav.order``. MkDocs treats nav titles as HTML
+    (its theme templates do not autoescape), so every title from content is HTML-escaped here.
+
+    A section of more entries than its ``limit`` lists only its index page, which links every
+    entry: a sidebar of a thousand sources helps no reader, and Material writes the whole
+    navigation into every page."""
+    nav: list[Any] = []
+    for k in sorted((k for k in kinds() if k.nav), key=lambda k: k.nav.order):  # type: ignore[union-attr]
+        place = k.nav
+        assert place is not None
+        made = k.pages(book)
+        if k.index is None:
+            nav.append({place.title: made[0].path} if len(made) == 1 else
+                       {place.title: [{html.escape(p.title): p.path} for p in made]})
+            continue
+        entries = [p for p in made if p.path != k.index]
+        shown = entries if place.limit is None or len(entries) <= place.limit else []
+        nav.append({place.title: [k.index, *_nested(shown)]})
+    return nav
+
+
+def _nested(entries: list[Page]) -> list[Any]:
+    """Entries as nav items, each page's children (``parent``) in a section under it."""
+    children: dict[str, list[Page]] = {}
+    for p in entries:
+        if p.parent is not None:
+            children.setdefault(p.parent, []).append(p)
+    paths = {p.path for p in entries}
+
+    def item(p: Page) -> Any:
+        kids = children.get(p.path)
+        if not kids:
+            return {html.escape(p.title): p.path}
+        return {html.escape(p.title): [{"Overview": p.path}, *(item(c) for c in kids)]}
+
+    return [item(p) for p in entries if p.parent is None or p.parent not in paths]
+
+
+def nav_overflow(book: Book) -> list[str]:
+    """``not_in_nav`` patterns for the entries of sections too long for the navigation."""
+    out = []
+    for k in kinds():
+        if k.nav is None or k.nav.limit is None or k.index is None:
+            continue
+        if len(k.pages(book)) - 1 > k.nav.limit:
+            out.append(f"/{k.index.rpartition('/')[0]}/*.md")
+    return out
+
+
+# print ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PrintChapter:
+    title: str
+    intro: str | None  # the page that opens the chapter (its H1 becomes the chapter title)
+    entries: tuple[str, ...] = ()
+    appendix: bool = False
+
+
+def print_chapters(book: Book, brief: bool = False) -> list[PrintChapter]:
+    """The chapters of the printed book (or of the brief), in each kind's ``chapter.order``."""
+    out = []
+    for k in sorted((k for k in kinds() if k.chapter), key=lambda k: k.chapter.order):  # type: ignore[union-attr]
+        place = k.chapter
+        assert place is not None
+        if brief and not place.brief:
+            continue
+        made = [p.path for p in k.pages(book)]
+        intro = k.index if k.index is not None else (made[0] if len(made) == 1 else None)
+        entries = tuple(p for p in made if p != intro)
+        if brief and not place.brief_entries:
+            entries = ()
+        out.append(PrintChapter(place.title, intro, entries, place.appendix))
+    return out
+
+
+# incremental rendering ----------------------------------------------------------------------------
+def listing_pages(book: Book) -> set[str]:
+    """Pages that list annotations across the book (home, indexes, overview...)."""
+    out: set[str] = set()
+    for k in kinds():
+        if k.lists_annotations:
+            out.update([k.index] if k.index is not None else (p.path for p in k.pages(book)))
+    return out
+
+
+def annotation_pages(book: Book, ann: Annotation) -> set[str]:
+    """The entity pages an annotation is listed on, over every kind."""
+    out: set[str] = set()
+    for k in kinds():
+        if k.homes is not None:
+            out.update(k.homes(book, ann))
+    return out
+
+
+__all__ = ["Chapter", "NavPlace", "Page", "PageKind", "PrintChapter", "annotation_pages", "kind",
+           "kinds", "listing_pages", "nav_overflow", "navigation", "no_context", "pages", "print_chapters"]

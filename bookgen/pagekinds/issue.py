@@ -1,0 +1,51 @@
+"""Issues: the index of issues and a page per issue."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from bookgen import views as V
+from bookgen.entities import Annotation
+from bookgen.ids import EntityId
+from bookgen.model import Book
+from bookgen.pagekinds import Chapter, NavPlace, Page, PageKind
+
+INDEX = "issues/index.md"
+
+
+def path(issue_id: str) -> str:
+    return f"issues/{issue_id}.md"
+
+
+def _context(book: Book, i: EntityId) -> dict[str, Any]:
+    x = book.issues[i]
+    return {"issue": x, "items": V.timeline(book, issue=i), "tags": V.issue_tags(book, x)}
+
+
+def _pages(book: Book) -> list[Page]:
+    out = [Page(INDEX, "issues.md.j2", "Issues")]
+    for i, x in book.issues.items():
+        out.append(Page(path(i), "issue.md.j2", x.title, lambda i=i: _context(book, i)))
+    return out
+
+
+def _homes(book: Book, ann: Annotation) -> Iterator[str]:
+    """An issue's page, its related issues' and its parents' list what is tagged with it."""
+    for issue_id in ann.issues:
+        seen = set()
+        while issue_id and issue_id not in seen and issue_id in book.issues:
+            seen.add(issue_id)
+            yield path(issue_id)
+            yield from (path(r.id) for r in book.related_issues.get(issue_id, ()))
+            issue_id = book.issues[issue_id].parent
+
+
+KIND = PageKind(
+    name="issue",
+    make=_pages,
+    index=INDEX,
+    nav=NavPlace(10, "Issues", limit=60),
+    chapter=Chapter(10, "Issues"),
+    lists_annotations=True,
+    homes=_homes,
+)
