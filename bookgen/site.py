@@ -119,16 +119,19 @@ class SiteBuildError(Exception):
     """MkDocs refused the generated docs; the message says why."""
 
 
+NAV_LIMIT = pagekinds.NAV_LIMIT  # a section with more entries lists only its index page
+
+
 def navigation(book: Book) -> list[Any]:
     """The nav as MkDocs config, derived from the page kinds (:func:`bookgen.pagekinds.navigation`)."""
-    return pagekinds.navigation(book)
+    return pagekinds.navigation(book, NAV_LIMIT)
 
 
 def not_in_nav(book: Book, root: Path) -> str:
     """MkDocs' ``not_in_nav`` patterns: the project's own (mkdocs.yml), plus the entry pages of
     sections too long for the navigation (strict builds would otherwise reject them)."""
     own = mkdocs_settings(root).get("not_in_nav")
-    ours = pagekinds.nav_overflow(book)
+    ours = pagekinds.nav_overflow(book, NAV_LIMIT)
     return "\n".join(([own.strip()] if isinstance(own, str) and own.strip() else []) + ours)
 
 

@@ -57,7 +57,6 @@ class NavPlace:
 
     order: int
     title: str
-    limit: int | None = None  # a section of more entries lists only its index page
 
 
 @dataclass(frozen=True)
@@ -135,11 +134,14 @@ def pages(book: Book) -> Iterator[Page]:
 
 
 # navigation -------------------------------------------------------------------------------------------
-def navigation(book: Book) -> list[Any]:
+NAV_LIMIT = 60  # a section with more entries lists only its index page in the navigation
+
+
+def navigation(book: Book, limit: int = NAV_LIMIT) -> list[Any]:
     """The nav as MkDocs config, in each kind's ``nav.order``. MkDocs treats nav titles as HTML
     (its theme templates do not autoescape), so every title from content is HTML-escaped here.
 
-    A section of more entries than its ``limit`` lists only its index page, which links every
+    A section of more entries than ``limit`` lists only its index page, which links every
     entry: a sidebar of a thousand sources helps no reader, and Material writes the whole
     navigation into every page."""
     nav: list[Any] = []
@@ -152,7 +154,7 @@ def navigation(book: Book) -> list[Any]:
                        {place.title: [{html.escape(p.title): p.path} for p in made]})
             continue
         entries = [p for p in made if p.path != k.index]
-        shown = entries if place.limit is None or len(entries) <= place.limit else []
+        shown = entries if len(entries) <= limit else []
         nav.append({place.title: [k.index, *_nested(shown)]})
     return nav
 
@@ -174,13 +176,13 @@ def _nested(entries: list[Page]) -> list[Any]:
     return [item(p) for p in entries if p.parent is None or p.parent not in paths]
 
 
-def nav_overflow(book: Book) -> list[str]:
+def nav_overflow(book: Book, limit: int = NAV_LIMIT) -> list[str]:
     """``not_in_nav`` patterns for the entries of sections too long for the navigation."""
     out = []
     for k in kinds():
-        if k.nav is None or k.nav.limit is None or k.index is None:
+        if k.nav is None or k.index is None:
             continue
-        if len(k.pages(book)) - 1 > k.nav.limit:
+        if len(k.pages(book)) - 1 > limit:
             out.append(f"/{k.index.rpartition('/')[0]}/*.md")
     return out
 

@@ -43,7 +43,7 @@ KIND = PageKind(
     name="actor",
     make=_pages,
     index=INDEX,
-    nav=NavPlace(20, "Actors", limit=60),
+    nav=NavPlace(20, "Actors"),
     chapter=Chapter(20, "Actors"),
     lists_annotations=True,
     homes=_homes,

@@ -49,7 +49,7 @@ KIND = PageKind(
     name="date",
     make=_pages,
     index=INDEX,
-    nav=NavPlace(30, "Timeline", limit=60),
+    nav=NavPlace(30, "Timeline"),
     chapter=Chapter(30, "Timeline"),
     lists_annotations=True,
     homes=_homes,

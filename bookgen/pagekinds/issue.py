@@ -44,7 +44,7 @@ KIND = PageKind(
     name="issue",
     make=_pages,
     index=INDEX,
-    nav=NavPlace(10, "Issues", limit=60),
+    nav=NavPlace(10, "Issues"),
     chapter=Chapter(10, "Issues"),
     lists_annotations=True,
     homes=_homes,

@@ -43,7 +43,7 @@ KIND = PageKind(
     name="source",
     make=_pages,
     index=INDEX,
-    nav=NavPlace(70, "Sources", limit=60),
+    nav=NavPlace(70, "Sources"),
     chapter=Chapter(90, "Appendix A: Sources", appendix=True),
     lists_annotations=True,
     homes=_homes,
