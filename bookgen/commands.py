@@ -255,7 +255,7 @@ def _serve(paths: Paths, host: str, port: int, out: TextIO) -> int:
     config_file = str(paths.root / "mkdocs.yml")
     try:
         mkdocs_serve(config_file=config_file, livereload=True, dev_addr=f"{host}:{port}",
-                     docs_dir=str(paths.docs), nav=navigation(book), not_in_nav=not_in_nav(book, paths.root),
+                     docs_dir=str(paths.docs), site_name=book.title, nav=navigation(book), not_in_nav=not_in_nav(book, paths.root),
                      strict=False, build_type="dirty",
                      hooks=hooks(paths.root))
     finally:

@@ -98,6 +98,11 @@ class Source:
     sha256: str
     left_out: tuple[LeftOut, ...]
     loc: Loc
+    short: str | None = None  # a short name for sentences ("Closer than ever")
+
+    @property
+    def short_name(self) -> str:
+        return self.short or self.title
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +115,7 @@ class Actor:
     aliases: tuple[str, ...]
     cite: tuple[EntityId, ...]
     loc: Loc
+    camp: EntityId | None = None  # None: the affiliation's camp (see Book.camp_of)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +150,7 @@ class Event:
     issues: tuple[EntityId, ...]
     summary: Statement
     loc: Loc
+    sequence: int | None = None  # order among the day's events, as the sources give it
 
 
 @dataclass(frozen=True, slots=True)

@@ -174,6 +174,7 @@ _TYPES: dict[str, Any] = {
     "str": {"type": "string"},
     "EntityId": {"type": "string"},
     "int": {"type": "integer"},
+    "int | None": {"type": ["integer", "null"]},
     "bool": {"type": "boolean"},
     "str | None": {"type": ["string", "null"]},
     "EntityId | None": {"type": ["string", "null"]},

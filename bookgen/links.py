@@ -36,6 +36,25 @@ date_path = _date.path
 source_path = _source.path
 annotation_anchor = _source.annotation_anchor
 
+FOOTNOTE_SEPARATOR = '<sup class="fn-sep">,</sup>'
+
+# How notes often begin when they say what "the report" says; a line that names its report drops it.
+_REPORT_LEAD = re.compile(r"^(?:(?:The|This) report (?:says|notes|reports|states)(?: that)?|"
+                          r"According to (?:the|this) report,|In the report's (?:words|view|reading),|"
+                          r"As relayed in the report,)\s+")
+
+
+def without_report_lead(note: str) -> str:
+    """``note`` without a leading "The report says (that)", "According to the report," and the
+    like, its first letter raised: "The report says the plan…" -> "The plan…". Nothing else of the
+    editor's wording changes."""
+    m = _REPORT_LEAD.match(note)
+    if not m or m.end() >= len(note):
+        return note
+    rest = note[m.end():]
+    return rest[0].upper() + rest[1:]
+
+
 STATUS_LABELS = {"agreed": "Agreed", "nearly-agreed": "Nearly agreed", "open": "Open", "contested": "Contested"}
 
 
@@ -184,6 +203,7 @@ class RenderMemo:
         self.actors = _Targets(lambda a: (book.actors[EntityId(a)].name, actor_path(a)))
         self.issues = _Targets(lambda i: (book.issues[EntityId(i)].title, issue_path(i)))
         self.sources = _Targets(lambda s: (book.sources[EntityId(s)].title, source_path(s)))
+        self.reports = _Targets(lambda s: (book.sources[EntityId(s)].short_name, source_path(s)))
         self.dates = _Targets(lambda text: _date_target(parse_date(text)))  # by the date as written
 
     def attribution(self, annotation_id: str) -> Md:
@@ -282,15 +302,29 @@ class PageLinks:
             return as_md(parts[0])
         return as_md("".join(p if type(p) is not tuple else f"[{p[1]}]({self.url(p[0])})" for p in parts))
 
+    def report(self, annotation_id: str) -> Md:
+        """The report an annotation comes from, named for a sentence: "*Closer than ever* (28 Dec 2025)"
+        (the source's short name, linked to its page, and the annotation's date when it has one)."""
+        ann = self.book.annotations[EntityId(annotation_id)]
+        text, page = self.memo.reports[ann.source]
+        when = f" ({self.memo.dates[ann.date.text][0]})" if ann.date else ""
+        return as_md(f"*[{text}]({_relpath(page, self._folder)})*{when}")
+
+    def note(self, annotation_id: str) -> Md:
+        """An annotation's note for a line that already names its report (:meth:`report`): a lead-in
+        such as "The report says" is dropped, as the line says which report it is."""
+        return self.text(without_report_lead(self.book.annotations[EntityId(annotation_id)].note))
+
     # citations ------------------------------------------------------------------------------------
     def cite(self, ids: Iterable[str]) -> Md:
+        """Footnote references, kept apart by a raised comma so "1" and "11" never read as "111"."""
         refs = []
         for aid in ids:
             if aid not in self._noted:  # a set beside the list: pages with thousands of notes stay linear
                 self._noted.add(aid)
                 self.notes.append(aid)
             refs.append(f"[^{aid}]")
-        return as_md("".join(refs))
+        return as_md(FOOTNOTE_SEPARATOR.join(refs))
 
     def attribution(self, annotation_id: str) -> Md:
         """'Trump, 28 Dec 2025' — who said it and when, as far as the content knows."""

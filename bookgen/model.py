@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Iterable, Mapping, TypeVar
 
 from bookgen.anchor import Anchor, Anchoring
+from bookgen.bookmeta import OTHERS, BookMeta, Camp
 from bookgen.dates import BookDate
 from bookgen.entities import Actor, Annotation, Claim, Entities, Event, Issue, Source
 from bookgen.ids import EntityId
@@ -45,9 +46,13 @@ class Coverage:
 
 @dataclass(frozen=True)
 class Book:
-    """The whole resolved book. Mappings are read-only; order is deterministic."""
+    """The whole resolved book. Mappings are read-only; order is deterministic and meant for
+    readers: issues in the editors' order (content/book.yaml), each followed by its sub-issues;
+    actors by camp, then name; sources by publication date, then title; events in time order,
+    the day's events in their ``sequence``."""
 
     title: str
+    meta: BookMeta
     sources: Mapping[EntityId, Source]
     actors: Mapping[EntityId, Actor]
     issues: Mapping[EntityId, Issue]
@@ -73,6 +78,7 @@ class Book:
     sub_issues: Mapping[EntityId, tuple[Issue, ...]]
     related_issues: Mapping[EntityId, tuple[Issue, ...]]  # both directions
     members: Mapping[EntityId, tuple[Actor, ...]]  # actors whose affiliation is this actor
+    camp_of: Mapping[EntityId, Camp]  # every actor's camp (its own, its affiliation's, or "others")
 
     def block(self, source: EntityId, number: int) -> Block:
         return self.texts[source].blocks[number - 1]
@@ -86,7 +92,10 @@ class Book:
         """The latest date of something reported as said or done (planned events don't count).
 
         Dates compare by their first possible day, so "late Dec 2025" does not outrank 28 Dec.
+        content/book.yaml may fix it instead (``as_of: 2025-12-28``).
         """
+        if self.meta.as_of is not None:
+            return self.meta.as_of
         reported = [a.date for a in self.annotations.values()
                     if a.date and not (a.event and self.events[a.event].status != "happened")]
         reported += [s.as_of for i in self.issues.values() for s in i.status]
@@ -99,11 +108,59 @@ class Book:
 
 
 def _sorted_events(events: Iterable[Event]) -> list[Event]:
-    return sorted(events, key=lambda e: (e.date.sort_key, e.id))
+    """In time order; on one day, in the order the sources give (``sequence``), then by title."""
+    return sorted(events, key=lambda e: (e.date.sort_key, e.sequence or _NO_SEQUENCE, e.title.casefold(), e.id))
+
+
+_NO_SEQUENCE = 1 << 30
+
+
+def camps(meta: BookMeta) -> tuple[Camp, ...]:
+    """The book's camps in reading order, ending with "Others" for actors no camp claims."""
+    return (*meta.camps, Camp(EntityId(OTHERS), "Others"))
+
+
+def _camp_of(actors: Mapping[EntityId, Actor], meta: BookMeta) -> dict[EntityId, Camp]:
+    by_id = {c.id: c for c in camps(meta)}
+    out: dict[EntityId, Camp] = {}
+    for actor in actors.values():
+        seen: set[EntityId] = set()
+        x: Actor | None = actor
+        while x is not None and x.camp is None and x.affiliation and x.id not in seen:
+            seen.add(x.id)
+            x = actors.get(x.affiliation)
+        camp = x.camp if x is not None else None
+        out[actor.id] = by_id.get(camp, by_id[EntityId(OTHERS)]) if camp else by_id[EntityId(OTHERS)]
+    return out
+
+
+def _issue_order(issues: Mapping[EntityId, Issue], meta: BookMeta) -> list[EntityId]:
+    """Issues as readers meet them: the editors' order, the rest by title, each issue followed by
+    its sub-issues (in the same order)."""
+    rank = {i: n for n, i in enumerate(meta.issue_order)}
+
+    def key(i: Issue) -> tuple[int, str, str]:
+        return rank.get(i.id, len(rank)), i.title.casefold(), i.id
+
+    children: dict[EntityId | None, list[Issue]] = defaultdict(list)
+    for issue in issues.values():
+        parent = issue.parent if issue.parent in issues else None
+        children[parent].append(issue)
+    out: list[EntityId] = []
+
+    def visit(parent: EntityId | None) -> None:
+        for issue in sorted(children.get(parent, ()), key=key):
+            if issue.id not in out:
+                out.append(issue.id)
+                visit(issue.id)
+
+    visit(None)
+    out += sorted((i for i in issues if i not in out), key=lambda i: key(issues[i]))  # parent cycles
+    return out
 
 
 def build_book(entities: Entities, texts: Mapping[EntityId, SourceText], anchoring: Anchoring,
-               title: str) -> Book:
+               meta: BookMeta) -> Book:
     """Assemble the Book. Assumes validation and anchoring found no errors."""
     anchors = anchoring.anchors
     anns = [a for a in entities.annotations.values() if a.id in anchors]
@@ -177,9 +234,18 @@ def build_book(entities: Entities, texts: Mapping[EntityId, SourceText], anchori
     def by_id(d: Mapping[EntityId, V]) -> Mapping[EntityId, V]:
         return MappingProxyType(dict(sorted(d.items())))
 
+    camp_of = _camp_of(entities.actors, meta)
+    camp_rank = {c.id: n for n, c in enumerate(camps(meta))}
+    actors = sorted(entities.actors.values(),
+                    key=lambda a: (camp_rank[camp_of[a.id].id], a.name.casefold(), a.id))
+    sources = sorted(entities.sources.values(),
+                     key=lambda s: (s.published.sort_key if s.published else _UNDATED, s.title.casefold(), s.id))
+    issues = _issue_order(entities.issues, meta)
+    issue_rank = {i: n for n, i in enumerate(issues)}
     return Book(
-        title=title,
-        sources=by_id(entities.sources), actors=by_id(entities.actors), issues=by_id(entities.issues),
+        title=meta.title, meta=meta, camp_of=MappingProxyType(camp_of),
+        sources=MappingProxyType({s.id: s for s in sources}), actors=MappingProxyType({a.id: a for a in actors}),
+        issues=MappingProxyType({i: entities.issues[i] for i in issues}),
         events=MappingProxyType({e.id: e for e in _sorted_events(entities.events.values())}),
         claims=by_id(entities.claims),
         annotations=MappingProxyType({a.id: a for a in anns}),
@@ -191,7 +257,7 @@ def build_book(entities: Entities, texts: Mapping[EntityId, SourceText], anchori
         by_event=_freeze(by_event), events_by_actor=_freeze(events_by_actor),
         events_by_issue=_freeze(events_by_issue), events_by_date=_freeze(events_by_date),
         status_by_date=_freeze(status_by_date),
-        sub_issues=_freeze({k: sorted(v, key=lambda i: i.id) for k, v in sub_issues.items()}),
-        related_issues=_freeze({k: [v[x] for x in sorted(v)] for k, v in related.items()}),
-        members=_freeze({k: sorted(v, key=lambda a: a.id) for k, v in members.items()}),
+        sub_issues=_freeze({k: sorted(v, key=lambda i: issue_rank[i.id]) for k, v in sub_issues.items()}),
+        related_issues=_freeze({k: [v[x] for x in sorted(v, key=issue_rank.__getitem__)] for k, v in related.items()}),
+        members=_freeze({k: sorted(v, key=lambda a: (a.name.casefold(), a.id)) for k, v in members.items()}),
     )

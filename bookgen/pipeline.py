@@ -15,14 +15,13 @@ import yaml
 
 from bookgen import collector
 from bookgen.anchor import Anchoring, anchor
+from bookgen.bookmeta import read_book_meta
 from bookgen.drift import report_drift
 from bookgen.entities import Entities
 from bookgen.load import LoadedContent, load_content
 from bookgen.model import Book, build_book
 from bookgen.problems import Problems
 from bookgen.validate import validate
-
-DEFAULT_TITLE = "Briefing book"
 
 
 @dataclass
@@ -51,11 +50,6 @@ def mkdocs_settings(root: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def book_title(root: Path) -> str:
-    """The book's title is the site_name in mkdocs.yml."""
-    return str(mkdocs_settings(root).get("site_name") or DEFAULT_TITLE)
-
-
 def _timed(timings: dict[str, float], name: str, fn: Callable[[], object]) -> object:
     t0 = time.perf_counter()
     out = fn()
@@ -79,10 +73,11 @@ def _check(root: Path, build: bool) -> CheckResult:
     assert result.entities is not None
     result.anchoring = _timed(t, "anchor", lambda: anchor(result.entities, result.loaded.texts, problems))  # type: ignore[assignment,arg-type,union-attr]
     _timed(t, "drift", lambda: report_drift(result.loaded, result.entities, problems))  # type: ignore[arg-type]
+    meta = read_book_meta(root, result.entities, problems)
     if problems.errors or not build:
         return result
     result.book = _timed(t, "model", lambda: build_book(result.entities, result.loaded.texts,  # type: ignore[assignment,arg-type,union-attr]
-                                                         result.anchoring, book_title(root)))
+                                                         result.anchoring, meta))
     add_warnings(result.book, problems)  # type: ignore[arg-type]
     return result
 

@@ -148,7 +148,7 @@ def mkdocs_config(root: Path, docs_dir: Path, site_dir: Path, book: Book, **extr
     from mkdocs.config import load_config
 
     return load_config(config_file=str(root / "mkdocs.yml"), docs_dir=str(docs_dir),
-                       site_dir=str(site_dir), nav=navigation(book), not_in_nav=not_in_nav(book, root),
+                       site_dir=str(site_dir), site_name=book.title, nav=navigation(book), not_in_nav=not_in_nav(book, root),
                        strict=True, hooks=hooks(root), **extra)
 
 

@@ -89,19 +89,24 @@ def _schema_ok(doc: YamlDocument, schema_name: str, problems: Problems) -> bool:
     return ok
 
 
+def check_schema(doc: YamlDocument, schema_name: str, problems: Problems) -> bool:
+    """Check ``doc`` against the named schema, reporting every violation; True if it passed."""
+    return _schema_ok(doc, schema_name, problems)
+
+
 def _build_source(sid: EntityId, d: dict[str, Any], r: _Reader) -> Source:
     published = None if d["published"] == "unknown" else r.date(d["published"], "published")
     left_out = tuple(LeftOut(x["quote"], x.get("prefix"), x.get("suffix"), x["reason"], r.loc("left_out", i, "quote"))
                      for i, x in enumerate(d.get("left_out", [])))
     return Source(sid, d["file"], d["title"], d.get("title_from"), d["publisher"], d["url"], published,
-                  d.get("published_note"), d["sha256"], left_out, r.loc())
+                  d.get("published_note"), d["sha256"], left_out, r.loc(), d.get("short"))
 
 
 def _build_actor(aid: EntityId, d: dict[str, Any], r: _Reader) -> Actor:
     r.ref("actor", d.get("affiliation"), "affiliation")
     r.refs_in("annotation", d, "cite")
     return Actor(aid, d["name"], d["kind"], d.get("role"), d.get("affiliation"),
-                 tuple(d.get("aliases", [])), tuple(d.get("cite", [])), r.loc())
+                 tuple(d.get("aliases", [])), tuple(d.get("cite", [])), r.loc(), d.get("camp"))
 
 
 def _build_issue(iid: EntityId, d: dict[str, Any], r: _Reader) -> Issue:
@@ -126,7 +131,8 @@ def _build_event(eid: EntityId, d: dict[str, Any], r: _Reader) -> Event | None:
     if date is None:
         return None
     return Event(eid, d["title"], date, d["status"], d.get("place"), tuple(d.get("actors", [])),
-                 tuple(d.get("issues", [])), r.statement(d["summary"], "summary"), r.loc())
+                 tuple(d.get("issues", [])), r.statement(d["summary"], "summary"), r.loc(),
+                 int(d["sequence"]) if "sequence" in d else None)
 
 
 def _build_claim(cid: EntityId, d: dict[str, Any], r: _Reader) -> Claim:

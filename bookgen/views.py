@@ -2,7 +2,8 @@
 
 * :func:`recent_changes` — the latest issue-status entries, newest first, with the status before.
 * :func:`key_figures` — the figures the home page shows.
-* :func:`positions_matrix` — actors x issues, each cell the positions an actor stated on an issue.
+* :func:`status_rows` — the status board: every issue in reading order with its current status.
+* :func:`distinct_passages` — annotations less those quoting a passage already shown.
 * :func:`timeline` — dated items (events, status entries, positions), optionally for one issue or
   one actor: the no-JavaScript filter of the timeline.
 * :func:`page_tags` — Material tags for a page (entity ids: safe text, see below).
@@ -10,14 +11,16 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
-from typing import Any
+import html
+import json
+from typing import Any, Iterable
 
 from bookgen.dates import BookDate
 from bookgen.entities import Actor, Annotation, Event, Issue, StatusEntry
 from bookgen.ids import EntityId
-from bookgen.model import _UNDATED, Book
+from bookgen.mdtext import Md, as_md
+from bookgen.model import Book
 
 
 @dataclass(frozen=True)
@@ -28,79 +31,108 @@ class Change:
 
 
 def recent_changes(book: Book, n: int = 6) -> list[Change]:
-    """The ``n`` latest status entries across issues, newest first (by date, then issue id)."""
+    """The latest status entries across issues, newest first: every entry of the latest date (however
+    many), then older ones up to ``n`` in all; on one date, in the issues' reading order."""
     changes = []
+    rank = {i: k for k, i in enumerate(book.issues)}
     for issue in book.issues.values():
         for i, entry in enumerate(issue.status):
             changes.append(Change(issue, entry, issue.status[i - 1].status if i else None))
-    changes.sort(key=lambda c: (c.entry.as_of.sort_key, c.issue.id), reverse=True)
-    return changes[:n]
+    changes.sort(key=lambda c: rank[c.issue.id])
+    changes.sort(key=lambda c: c.entry.as_of.sort_key, reverse=True)  # stable: reading order kept per date
+    if not changes:
+        return []
+    latest = changes[0].entry.as_of.sort_key
+    return [c for k, c in enumerate(changes) if k < n or c.entry.as_of.sort_key == latest]
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    """An issue's line in a status board: how deep it nests, its latest status entry, and whether
+    that entry's date differs from the book's as-of date (so the board names only those dates)."""
+
+    issue: Issue
+    depth: int
+    entry: StatusEntry | None
+    dated: bool
+
+
+def status_rows(book: Book) -> list[StatusRow]:
+    """Every issue in reading order (sub-issues after their parent), with its current status."""
+    as_of = book.as_of
+    rows = []
+    for issue in book.issues.values():
+        depth, seen, parent = 0, {issue.id}, issue.parent
+        while parent is not None and parent in book.issues and parent not in seen:
+            seen.add(parent)
+            depth, parent = depth + 1, book.issues[parent].parent
+        entry = issue.status[-1] if issue.status else None
+        rows.append(StatusRow(issue, depth, entry, entry is not None and entry.as_of != as_of))
+    return rows
 
 
 HOME_FIGURES = 24  # more figures than this: the home page shows the most recent, claims.md all
 
 
 @dataclass(frozen=True)
-class KeyFigures:
-    shown: list[Annotation]
-    total: int
+class FigureRow:
+    """One key figure: a claim and every figure reported for it, or one figure an actor stated."""
 
+    title: str
+    claim: EntityId | None
+    figures: tuple[Annotation, ...]  # in time order
 
-def key_figures(book: Book, limit: int | None = None) -> KeyFigures:
-    """The figures for the home page: all of them in book order while they fit, else the ``limit``
-    most recent (newest first, undated last), so the page a reader opens first stays short and an
-    edit to any figure does not make the site rebuild a page the size of the book."""
-    limit = HOME_FIGURES if limit is None else limit
-    figures = [a for a in book.annotations.values() if a.figure]
-    if len(figures) <= limit:
-        return KeyFigures(figures, len(figures))
-    dated = sorted((a for a in figures if a.date), key=lambda a: (a.date.sort_key, a.id), reverse=True)  # type: ignore[union-attr]
-    undated = sorted((a for a in figures if not a.date), key=lambda a: a.id)
-    return KeyFigures((dated + undated)[:limit], len(figures))
-
-
-MATRIX_COLUMNS = 24  # more issues with positions than this: positions listed per actor
+    @property
+    def latest(self) -> tuple[tuple[int, int, int], str]:
+        last = max((a.date.sort_key for a in self.figures if a.date), default=None)
+        return ((last[1].toordinal(), last[0].toordinal(), 0) if last else (0, 0, 0)), self.title
 
 
 @dataclass(frozen=True)
-class Matrix:
-    actors: list[Actor]
-    issues: list[Issue]
-    cells: dict[tuple[EntityId, EntityId], list[Annotation]]
-
-    def cell(self, actor: EntityId, issue: EntityId) -> list[Annotation]:
-        return self.cells.get((actor, issue), [])
-
-    @property
-    def fits_a_table(self) -> bool:
-        """Few enough issues for one column each; beyond, the page lists each actor's positions
-        (a table of every actor by every issue grows with their product, mostly dashes)."""
-        return len(self.issues) <= MATRIX_COLUMNS
-
-    @functools.cached_property
-    def by_actor(self) -> dict[EntityId, list[tuple[Issue, list[Annotation]]]]:
-        """Per actor, the issues it holds positions on (in issue order) with those positions."""
-        issues = {i.id: (n, i) for n, i in enumerate(self.issues)}
-        out: dict[EntityId, list[tuple[Issue, list[Annotation]]]] = {}
-        for (actor, issue), anns in sorted(self.cells.items(), key=lambda kv: issues[kv[0][1]][0]):
-            out.setdefault(actor, []).append((issues[issue][1], anns))
-        return out
+class KeyFigures:
+    shown: list[FigureRow]
+    total: int
 
 
-def positions_matrix(book: Book) -> Matrix:
-    """Positions stated by each actor on each issue; only actors and issues with a position."""
-    cells: dict[tuple[EntityId, EntityId], list[Annotation]] = {}
+def is_key_figure(a: Annotation) -> bool:
+    """A key figure has a number (not "weeks, no number given") and either backs a claim or was
+    stated by an actor; a report's passing background figure ("a four-year war") is not one."""
+    return a.figure is not None and any(ch.isdigit() for ch in a.figure.value) \
+        and (a.claim is not None or a.speaker is not None)
+
+
+def key_figures(book: Book, limit: int | None = None) -> KeyFigures:
+    """The home page's key figures: one row per claim with figures (each report's figure, who
+    stated it, in which report) and one per figure an actor stated outside any claim; the
+    ``limit`` most recent when there are more, so the page a reader opens first stays short."""
+    limit = HOME_FIGURES if limit is None else limit
+    by_claim: dict[EntityId, list[Annotation]] = {}
+    rows: list[FigureRow] = []
     for a in book.annotations.values():
-        if a.kind != "position" or a.speaker is None:
+        if not is_key_figure(a):
             continue
-        for issue in a.issues:
-            cells.setdefault((a.speaker, issue), []).append(a)
-    for items in cells.values():
-        items.sort(key=lambda a: (a.date.sort_key if a.date else _UNDATED, a.id))
-    speakers, topics = {k[0] for k in cells}, {k[1] for k in cells}
-    actors = [x for x in book.actors.values() if x.id in speakers]
-    issues = [x for x in book.issues.values() if x.id in topics]
-    return Matrix(actors, issues, cells)
+        if a.claim is None:
+            rows.append(FigureRow(a.figure.measures, None, (a,)))  # type: ignore[union-attr]
+        else:
+            by_claim.setdefault(a.claim, []).append(a)
+    for claim, anns in by_claim.items():
+        rows.append(FigureRow(book.claims[claim].title, claim, tuple(anns)))
+    rows.sort(key=lambda r: r.title.casefold())
+    shown = rows if len(rows) <= limit else sorted(rows, key=lambda r: r.latest, reverse=True)[:limit]
+    return KeyFigures(shown, len(rows))
+
+
+def distinct_passages(annotations: Iterable[Annotation]) -> list[Annotation]:
+    """``annotations`` less any that cite the very passage (same source, same words) an earlier
+    one cites: a page shows a statement once, however many annotations quote it."""
+    seen: set[tuple[EntityId, str, str | None, str | None]] = set()
+    out = []
+    for a in annotations:
+        key = (a.source, a.quote, a.prefix, a.suffix)
+        if key not in seen:
+            seen.add(key)
+            out.append(a)
+    return out
 
 
 @dataclass(frozen=True)
@@ -148,22 +180,46 @@ def _ident(item: Item) -> str:
     return item.ref.id
 
 
-def page_tags(issues: list[EntityId] | tuple[EntityId, ...] = (),
-              actors: list[EntityId] | tuple[EntityId, ...] = ()) -> list[str]:
-    """Tags for a page. They are entity ids ([a-z0-9-]), because Material writes tag names into
-    HTML and its tag listing unescaped: an id can never become markup, a title could."""
-    return sorted(set(issues)) + sorted(set(actors) - set(issues))
+def page_tags(book: Book, issues: Iterable[EntityId] = (), actors: Iterable[EntityId] = ()) -> list[Md]:
+    """Tags for a page: the names of its issues, then of its actors, as readers know them. Each is
+    written for the YAML front matter as a double-quoted scalar of HTML-escaped text, because
+    Material writes tag names into HTML and its tag listing unescaped: a name stays text."""
+    issue_ids = list(dict.fromkeys(i for i in issues if i in book.issues))
+    actor_ids = list(dict.fromkeys(a for a in actors if a in book.actors))
+    names = [book.issues[i].title for i in issue_ids] + [book.actors[a].name for a in actor_ids]
+    return [as_md(json.dumps(html.escape(n))) for n in dict.fromkeys(names)]
 
 
-def issue_tags(book: Book, issue: Issue) -> list[str]:
+@dataclass(frozen=True)
+class ActorAnnotations:
+    """What an actor's page lists: its positions, its other statements and figures, and what the
+    sources report about it (less the passages its role rests on, which its role line cites)."""
+
+    positions: list[Annotation]
+    said: list[Annotation]
+    about: list[Annotation]
+
+
+def actor_annotations(book: Book, actor: Actor) -> ActorAnnotations:
+    anns = distinct_passages(book.by_actor.get(actor.id, ()))
+    own = [a for a in anns if a.speaker == actor.id]
+    role = set(actor.cite)
+    return ActorAnnotations([a for a in own if a.kind == "position"], [a for a in own if a.kind != "position"],
+                            [a for a in anns if a.speaker != actor.id and a.id not in role])
+
+
+def issue_tags(book: Book, issue: Issue) -> list[Md]:
     speakers = [a.speaker for a in book.by_issue.get(issue.id, ()) if a.kind == "position" and a.speaker]
-    return page_tags([issue.id], speakers)
+    return page_tags(book, [issue.id], sorted(set(speakers), key=lambda a: book.actors[a].name.casefold()))
 
 
-def actor_tags(book: Book, actor: Actor) -> list[str]:
-    issues = [i for a in book.by_actor.get(actor.id, ()) if a.speaker == actor.id for i in a.issues]
-    return page_tags(issues, [actor.id])
+def actor_tags(book: Book, actor: Actor) -> list[Md]:
+    issues = {i for a in book.by_actor.get(actor.id, ()) if a.speaker == actor.id for i in a.issues}
+    return page_tags(book, sorted(issues, key=lambda i: book.issues[i].title.casefold()), [actor.id])
 
 
-def event_tags(book: Book, events: list[Event] | tuple[Event, ...]) -> list[str]:
-    return page_tags([i for e in events for i in e.issues], [a for e in events for a in e.actors])
+def event_tags(book: Book, events: list[Event] | tuple[Event, ...]) -> list[Md]:
+    issues = {i for e in events for i in e.issues if i in book.issues}
+    actors = {a for e in events for a in e.actors if a in book.actors}
+    return page_tags(book, sorted(issues, key=lambda i: book.issues[i].title.casefold()),
+                     sorted(actors, key=lambda a: book.actors[a].name.casefold()))

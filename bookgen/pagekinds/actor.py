@@ -19,7 +19,8 @@ def path(actor_id: str) -> str:
 
 def _context(book: Book, a: EntityId) -> dict[str, Any]:
     x = book.actors[a]
-    return {"actor": x, "items": V.timeline(book, actor=a), "tags": V.actor_tags(book, x)}
+    return {"actor": x, "items": V.timeline(book, actor=a), "tags": V.actor_tags(book, x),
+            "listed": V.actor_annotations(book, x), "camp": book.camp_of[a]}
 
 
 def _pages(book: Book) -> list[Page]:

@@ -18,13 +18,7 @@ def path(date: BookDate) -> str:
 
 
 def _timeline_context(book: Book) -> dict[str, Any]:
-    from bookgen.pagekinds import actor, issue  # sibling kinds' paths (filters link to their pages)
-
-    return {
-        "items": V.timeline(book),
-        "issue_filters": [(issue.path(i), x.title) for i, x in book.issues.items() if V.timeline(book, issue=i)],
-        "actor_filters": [(actor.path(a), x.name) for a, x in book.actors.items() if V.timeline(book, actor=a)],
-    }
+    return {"items": V.timeline(book)}
 
 
 def _context(book: Book, d: BookDate) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The home page: the briefing dashboard."""
+"""The home page: the briefing dashboard — bottom line, status by issue, what to watch, key figures."""
 
 from __future__ import annotations
 
@@ -7,12 +7,23 @@ from typing import Any
 from bookgen import views as V
 from bookgen.model import Book
 from bookgen.pagekinds import Chapter, NavPlace, Page, PageKind
+from bookgen.pagekinds.watch import HOME_ITEMS, watch_items
 
 PATH = "index.md"
+LATEST_EVENTS = 5
 
 
 def _context(book: Book) -> dict[str, Any]:
-    return {"changes": V.recent_changes(book), "figures": V.key_figures(book)}
+    watch = watch_items(book)
+    happened = [e for e in book.events.values() if e.status == "happened"]
+    return {
+        "as_of": book.as_of.label if book.as_of else "no dated content",
+        "status_rows": V.status_rows(book),
+        "watch": watch[:HOME_ITEMS],
+        "watch_more": max(0, len(watch) - HOME_ITEMS),
+        "figures": V.key_figures(book),
+        "latest_events": happened[::-1][:LATEST_EVENTS],
+    }
 
 
 KIND = PageKind(

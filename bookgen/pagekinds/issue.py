@@ -9,6 +9,7 @@ from bookgen.entities import Annotation
 from bookgen.ids import EntityId
 from bookgen.model import Book
 from bookgen.pagekinds import Chapter, NavPlace, Page, PageKind
+from bookgen.standings import where_each_side_stands
 
 INDEX = "issues/index.md"
 
@@ -19,7 +20,9 @@ def path(issue_id: str) -> str:
 
 def _context(book: Book, i: EntityId) -> dict[str, Any]:
     x = book.issues[i]
-    return {"issue": x, "items": V.timeline(book, issue=i), "tags": V.issue_tags(book, x)}
+    return {"issue": x, "items": V.timeline(book, issue=i), "tags": V.issue_tags(book, x),
+            "standings": where_each_side_stands(book, i),
+            "reported": V.distinct_passages(a for a in book.by_issue.get(i, ()) if a.kind != "position")}
 
 
 def _pages(book: Book) -> list[Page]:

@@ -1,17 +1,26 @@
-"""The positions overview: who holds which position on which issue."""
+"""The overview: where each side stands, issue by issue (camps x issues, one short cell each)."""
 
 from __future__ import annotations
 
-from bookgen import views as V
+from typing import Any
+
+from bookgen.model import Book
 from bookgen.pagekinds import Chapter, NavPlace, Page, PageKind
+from bookgen.standings import overview, where_each_side_stands
 
 PATH = "positions.md"
 
+
+def _context(book: Book) -> dict[str, Any]:
+    table = overview(book)
+    return {"overview": table,
+            "standings": [(row.issue, where_each_side_stands(book, row.issue.id)) for row in table.rows]}
+
+
 KIND = PageKind(
     name="overview",
-    make=lambda book: [Page(PATH, "positions.md.j2", "Positions",
-                            lambda: {"matrix": V.positions_matrix(book)})],
-    nav=NavPlace(40, "Positions"),
-    chapter=Chapter(25, "Positions"),
+    make=lambda book: [Page(PATH, "positions.md.j2", "Where each side stands", lambda: _context(book))],
+    nav=NavPlace(15, "Where each side stands"),
+    chapter=Chapter(12, "Where each side stands", brief=True),
     lists_annotations=True,
 )

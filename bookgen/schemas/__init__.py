@@ -14,7 +14,7 @@ from jsonschema import Draft202012Validator, ValidationError, validators
 
 from bookgen.ids import id_problem
 
-SCHEMA_NAMES = ("source", "actor", "issue", "event", "claim", "annotations")
+SCHEMA_NAMES = ("book", "source", "actor", "issue", "event", "claim", "annotations")
 
 
 @cache

@@ -1,0 +1,95 @@
+"""Where each side stands: positions on an issue grouped by camp, latest first.
+
+A camp (content/book.yaml ``camps``; actors join one with ``camp:`` or through their affiliation)
+is a side readers compare: the United States, Ukraine, Europe, Russia, everyone else. For each
+issue, each camp shows its actors' latest positions, earlier ones folded below, and says so when
+the sources report no position at all. The overview is the same, one short cell per camp.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bookgen.bookmeta import OTHERS, Camp
+from bookgen.entities import Annotation, Issue
+from bookgen.ids import EntityId
+from bookgen.model import _UNDATED, Book, camps
+
+
+def positions_on(book: Book, issue: EntityId) -> list[Annotation]:
+    """The positions actors hold on ``issue``: position annotations naming who holds them."""
+    return [a for a in book.by_issue.get(issue, ()) if a.kind == "position" and a.speaker is not None]
+
+
+def _newest_first(a: Annotation) -> tuple[int, object, str]:
+    """Dated positions newest first, then undated ones (in book order)."""
+    if a.date is None:
+        return 1, _UNDATED, a.id
+    first, last, text = a.date.sort_key
+    return 0, (-last.toordinal(), -first.toordinal(), text), a.id
+
+
+@dataclass(frozen=True)
+class CampStanding:
+    camp: Camp
+    latest: tuple[Annotation, ...]  # each actor's newest position, newest first
+    earlier: tuple[Annotation, ...]  # the rest, newest first
+
+    @property
+    def reported(self) -> bool:
+        return bool(self.latest)
+
+
+def where_each_side_stands(book: Book, issue: EntityId) -> list[CampStanding]:
+    """Every camp of the book in its order, with its positions on ``issue``; "Others" only when
+    someone outside the named camps holds a position."""
+    by_camp: dict[EntityId, list[Annotation]] = {}
+    for a in positions_on(book, issue):
+        by_camp.setdefault(book.camp_of[a.speaker].id, []).append(a)  # type: ignore[index]
+    out = []
+    for camp in camps(book.meta):
+        anns = sorted(by_camp.get(camp.id, ()), key=_newest_first)
+        if camp.id == OTHERS and not anns:
+            continue
+        latest, earlier, seen = [], [], set()
+        for a in anns:
+            (earlier if a.speaker in seen else latest).append(a)
+            seen.add(a.speaker)
+        out.append(CampStanding(camp, tuple(latest), tuple(earlier)))
+    return out
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    issue: Issue
+    depth: int  # 0 for an issue, 1 for a sub-issue...
+    cells: tuple[Annotation | None, ...]  # per camp (Overview.camps), its newest position
+
+
+@dataclass(frozen=True)
+class Overview:
+    camps: tuple[Camp, ...]
+    rows: tuple[OverviewRow, ...]
+
+
+def overview(book: Book) -> Overview:
+    """Issues (in reading order) x camps, each cell a camp's newest position; issues on which no
+    one holds a position are left out, and so is a camp no issue has a position from."""
+    table = []
+    for issue in book.issues.values():
+        standings = where_each_side_stands(book, issue.id)
+        if any(s.reported for s in standings):
+            table.append((issue, {s.camp.id: (s.latest[0] if s.latest else None) for s in standings}))
+    shown = tuple(c for c in camps(book.meta) if any(cells.get(c.id) for _, cells in table))
+    rows = tuple(OverviewRow(issue, _depth(book, issue), tuple(cells.get(c.id) for c in shown))
+                 for issue, cells in table)
+    return Overview(shown, rows)
+
+
+def _depth(book: Book, issue: Issue) -> int:
+    depth, seen, parent = 0, {issue.id}, issue.parent
+    while parent is not None and parent in book.issues and parent not in seen:
+        seen.add(parent)
+        depth += 1
+        parent = book.issues[parent].parent
+    return depth
