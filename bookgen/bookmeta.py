@@ -17,7 +17,8 @@ from bookgen.entities import Entities, Loc, Statement
 from bookgen.ids import EntityId
 from bookgen.problems import Problems
 from bookgen.schemas import suggest
-from bookgen.validate import check_schema
+from bookgen.load import LoadedContent
+from bookgen.validate import check_schema, declared_ids
 from bookgen.yamlstrict import YamlDocument, read_yaml, too_large
 
 BOOK_FILE = "content/book.yaml"
@@ -46,8 +47,9 @@ class BookMeta:
         return tuple(a for para in self.bottom_line for st in para for a in st.cite)
 
 
-def read_book_meta(root: Path, entities: Entities, problems: Problems) -> BookMeta:
-    """``content/book.yaml`` checked against its schema and the entities it names."""
+def read_book_meta(root: Path, loaded: LoadedContent, entities: Entities, problems: Problems) -> BookMeta:
+    """``content/book.yaml`` checked against its schema and the entities it names (an id whose own
+    file failed its checks is not reported again: that file's error says what to fix)."""
     path = root / BOOK_FILE
     if not path.is_file() or path.is_symlink():
         problems.warning(BOOK_FILE, 1, 1, "no content/book.yaml: the book has a plain title and no bottom "
@@ -58,10 +60,10 @@ def read_book_meta(root: Path, entities: Entities, problems: Problems) -> BookMe
     doc = read_yaml(path.read_bytes(), BOOK_FILE, problems)
     if doc is None or not check_schema(doc, "book", problems):
         return BookMeta(DEFAULT_TITLE)
-    return _build(doc, entities, problems)
+    return _build(doc, entities, declared_ids(loaded), problems)
 
 
-def _build(doc: YamlDocument, entities: Entities, problems: Problems) -> BookMeta:
+def _build(doc: YamlDocument, entities: Entities, declared: dict[str, set[str]], problems: Problems) -> BookMeta:
     d: dict[str, Any] = doc.data
 
     def loc(*node: Any) -> Loc:
@@ -84,7 +86,7 @@ def _build(doc: YamlDocument, entities: Entities, problems: Problems) -> BookMet
         sentences = []
         for s, st in enumerate(para):
             for c, aid in enumerate(st["cite"]):
-                if aid not in entities.annotations:
+                if aid not in entities.annotations and aid not in declared["annotation"]:
                     unknown("annotation", aid, entities.annotations, "bottom_line", p, s, "cite", c)
             sentences.append(Statement(st["text"], tuple(st["cite"]), loc("bottom_line", p, s)))
         bottom_line.append(tuple(sentences))
@@ -103,12 +105,12 @@ def _build(doc: YamlDocument, entities: Entities, problems: Problems) -> BookMet
                            f"{suggest(actor.camp, [c.id for c in camps])}", "unknown-id")
     order = []
     for n, iid in enumerate(d.get("issues", [])):
-        if iid not in entities.issues:
+        if iid not in entities.issues and iid not in declared["issue"]:
             unknown("issue", iid, entities.issues, "issues", n)
         elif iid in order:
             at = loc("issues", n)
             problems.error(at.path, at.line, at.col, f"issue '{iid}' is listed twice in the order", "duplicate-id")
-        else:
+        elif iid in entities.issues:
             order.append(EntityId(iid))
     return BookMeta(d["title"], d.get("subtitle"), d.get("desk"), as_of, tuple(bottom_line), tuple(camps),
                     tuple(order))

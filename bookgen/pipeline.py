@@ -73,7 +73,7 @@ def _check(root: Path, build: bool) -> CheckResult:
     assert result.entities is not None
     result.anchoring = _timed(t, "anchor", lambda: anchor(result.entities, result.loaded.texts, problems))  # type: ignore[assignment,arg-type,union-attr]
     _timed(t, "drift", lambda: report_drift(result.loaded, result.entities, problems))  # type: ignore[arg-type]
-    meta = read_book_meta(root, result.entities, problems)
+    meta = read_book_meta(root, result.loaded, result.entities, problems)
     if problems.errors or not build:
         return result
     result.book = _timed(t, "model", lambda: build_book(result.entities, result.loaded.texts,  # type: ignore[assignment,arg-type,union-attr]

@@ -313,10 +313,32 @@ def _annotations_yaml(sid: str, anns: list[_Ann]) -> str:
     return "\n".join(out) + "\n"
 
 
+SYNTH_CAMPS = (("alpha-side", "Alpha side"), ("beta-side", "Beta side"), ("gamma-side", "Gamma side"),
+               ("delta-side", "Delta side"))
+
+
+def _write_book(root: Path, corpus: Corpus, cites: dict[tuple[str, str], list[str]]) -> None:
+    """content/book.yaml: a title, a two-paragraph bottom line citing the first issues' annotations,
+    the camps, and the issues in their generated order."""
+    cited = [ids[0] for x in corpus.issues if (ids := cites.get(("issue", x["id"])))][:4] or []
+    lines = [f"title: Synthetic briefing book of {corpus.n} sources", "desk: Benchmark desk", "bottom_line:"]
+    for pair in (cited[:2], cited[2:4]):
+        if pair:
+            lines += [f"  - - text: The sources report {len(pair)} points on the main issues.", f"      cite: [{', '.join(pair)}]"]
+    if not cited:
+        lines[-1] = "bottom_line: []"
+    lines.append("camps:")
+    lines += [f"  - id: {cid}\n    name: {name}" for cid, name in SYNTH_CAMPS]
+    (root / "content" / "book.yaml").write_text("\n".join(lines) + "\n", "utf-8")
+
+
 def _write_entities(root: Path, corpus: Corpus, cites: dict[tuple[str, str], list[str]]) -> None:
     content = root / "content"
-    for a in corpus.actors:
+    _write_book(root, corpus, cites)
+    for n, a in enumerate(corpus.actors):
         lines = [f"name: {_quote_yaml(a['name'])}", f"kind: {a['kind']}"]
+        if not a.get("affiliation") and n % 5:
+            lines.append(f"camp: {SYNTH_CAMPS[n % len(SYNTH_CAMPS)][0]}")
         if a["role"]:
             lines.append(f"role: {a['role']}")
             said = cites.get(("said", a["id"]))

@@ -89,6 +89,11 @@ def _schema_ok(doc: YamlDocument, schema_name: str, problems: Problems) -> bool:
     return ok
 
 
+def declared_ids(loaded: LoadedContent) -> dict[str, set[str]]:
+    """Ids with a file (or an annotation entry) even if it failed its own checks, by kind."""
+    return _declared(loaded)
+
+
 def check_schema(doc: YamlDocument, schema_name: str, problems: Problems) -> bool:
     """Check ``doc`` against the named schema, reporting every violation; True if it passed."""
     return _schema_ok(doc, schema_name, problems)

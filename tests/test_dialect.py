@@ -181,7 +181,7 @@ def test_the_website_reader_is_configured_as_mkdocs_configures_it(tmp_path: Path
     """python_markdown() above must load what MkDocs loads, or this test compares the wrong reader."""
     from mkdocs.config import load_config
 
-    config = load_config(config_file=str(REPO_ROOT / "mkdocs.yml"), docs_dir=str(tmp_path))
+    config = load_config(config_file=str(REPO_ROOT / "mkdocs.yml"), docs_dir=str(tmp_path), site_name="t")
     assert sorted(config.markdown_extensions) == sorted(["toc", "tables", "fenced_code", "footnotes"])
     assert config.mdx_configs == {"toc": {"permalink": True}}
 

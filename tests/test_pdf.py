@@ -115,7 +115,7 @@ def test_page_references_point_at_the_right_page(mini) -> None:
     _, _, _, out = mini
     reader = PdfReader(str(out))
     start = next(i for i, p in enumerate(reader.pages, 1) if re.search(r"(?m)^Beta\s*$", p.extract_text() or "")
-                 and "Kind: person" in (p.extract_text() or "").split("Beta", 1)[-1][:80])
+                 and "Side:" in (p.extract_text() or "").split("Beta", 1)[-1][:80])
     refs = set(re.findall(r"Beta \(p\. ?(\d+)\)", _text(out, "-raw")))
     assert refs == {str(start)}
 

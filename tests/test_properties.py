@@ -164,7 +164,7 @@ def _python_markdown():
     import markdown
     from mkdocs.config import load_config
 
-    cfg = load_config(config_file=str(REPO / "mkdocs.yml"), docs_dir=str(REPO / "templates"))
+    cfg = load_config(config_file=str(REPO / "mkdocs.yml"), docs_dir=str(REPO / "templates"), site_name="t")
     return markdown.Markdown(extensions=cfg["markdown_extensions"], extension_configs=cfg["mdx_configs"])
 
 

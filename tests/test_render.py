@@ -14,6 +14,7 @@ import pytest
 
 from conftest import MINI, REPO_ROOT, make_project
 from bookgen import links as L
+from bookgen.ids import EntityId
 from bookgen.mdtext import Md, escape, html_attr, link
 from bookgen.model import Book
 from bookgen.pipeline import check
@@ -137,7 +138,7 @@ def test_footnote_holds_exact_quote_source_date_and_anchor_link(mini: Book) -> N
 
 def test_cite_collects_each_note_once_in_first_use_order(mini: Book) -> None:
     links = L.PageLinks(mini, L.MentionIndex(mini), "index.md")
-    assert links.cite(["t-beta-95", "t-meeting"]) == "[^t-beta-95][^t-meeting]"
+    assert links.cite(["t-beta-95", "t-meeting"]) == '[^t-beta-95]<sup class="fn-sep">,</sup>[^t-meeting]'
     assert links.cite(["t-meeting"]) == "[^t-meeting]"
     assert links.notes == ["t-beta-95", "t-meeting"]
     assert links.footnotes().count("\n\n") == 1
@@ -336,40 +337,74 @@ def test_a_source_row_wider_than_its_header_keeps_every_cell(tmp_path: Path) -> 
     assert "The leaders met.</mark> | In Florida. |\n" in talks
 
 
-def test_positions_too_many_issues_for_columns_are_listed_per_actor(mini: Book, monkeypatch) -> None:
-    from bookgen import views
+def test_where_each_side_stands_groups_positions_by_camp_newest_first() -> None:
+    """Every camp of the seed book, in book.yaml's order; each actor's newest position first,
+    older ones folded under "Earlier"; a camp with none says so."""
+    from bookgen.standings import where_each_side_stands
 
-    table = render_pages(mini, REPO_ROOT / "templates", only={L.POSITIONS}.__contains__)[L.POSITIONS]
-    monkeypatch.setattr(views, "MATRIX_COLUMNS", 0)
-    listed = render_pages(mini, REPO_ROOT / "templates", only={L.POSITIONS}.__contains__)[L.POSITIONS]
-    assert "|---|" in table and "|---|" not in listed
-    matrix = views.positions_matrix(mini)
-    assert matrix.cells
-    for (actor, issue), anns in matrix.cells.items():  # every position still there, with its note
-        for a in anns:
-            assert f"[^{a.id}]" in listed
-            assert listed.index(f"[{mini.actors[actor].name}]") < listed.index(f"[^{a.id}]")
-    notes = re.compile(r"^\[\^([a-z0-9-]+)\]:", re.M)
-    assert sorted(notes.findall(listed)) == sorted(notes.findall(table))
-
-
-def test_home_shows_the_most_recent_figures_when_there_are_many(monkeypatch) -> None:
-    from bookgen import views
-
-    seed = check(REPO_ROOT).book  # the real book: 23 figures, all on its home page
+    seed = check(REPO_ROOT).book
     assert seed is not None
-    figures = [a for a in seed.annotations.values() if a.figure]
-    whole = render_pages(seed, REPO_ROOT / "templates", only={L.HOME}.__contains__)[L.HOME]
-    assert all(f"[^{a.id}]" in whole for a in figures) and "most recent of" not in whole
-    monkeypatch.setattr(views, "HOME_FIGURES", 3)
+    camps = where_each_side_stands(seed, EntityId("territory-donbas"))
+    assert [c.camp.name for c in camps][:4] == ["United States", "Ukraine", "Europe", "Russia"]
+    for st in camps:
+        assert all(seed.camp_of[a.speaker].id == st.camp.id for a in st.latest + st.earlier)
+        assert len({a.speaker for a in st.latest}) == len(st.latest)  # one newest position per actor
+    page = render_pages(seed, REPO_ROOT / "templates", only={L.issue_path("nato-role")}.__contains__)
+    text = page[L.issue_path("nato-role")]
+    assert "## Where each side stands" in text
+    assert text.count(": no reported position.") == sum(not s.reported for s in where_each_side_stands(seed, EntityId("nato-role")))
+
+
+def test_overview_fits_camps_not_actors(mini: Book) -> None:
+    """The overview has one column per camp (not per actor) and one row per issue with a position."""
+    from bookgen.standings import overview
+
+    table = overview(mini)
+    page = render_pages(mini, REPO_ROOT / "templates", only={L.POSITIONS}.__contains__)[L.POSITIONS]
+    header = next(line for line in page.splitlines() if line.startswith("| Issue |"))
+    assert header.count("|") == len(table.camps) + 2
+    for row in table.rows:
+        assert all(f"[^{a.id}]" in page for a in row.cells if a)
+
+
+def test_key_figures_one_row_per_claim_and_no_vague_figures() -> None:
+    """Figures backing one claim share a row naming who said each and in which report; a figure
+    with no number ("weeks") or a report's passing background figure is not a key figure."""
+    from bookgen import views
+
+    seed = check(REPO_ROOT).book
+    assert seed is not None
+    rows = views.key_figures(seed).shown
+    claims = [r.claim for r in rows if r.claim]
+    assert len(claims) == len(set(claims))
+    shown = {a.id for r in rows for a in r.figures}
+    assert "bilat-within-weeks" not in shown and "bilat-four-year-war" not in shown
+    assert {"closer-trump-95", "closer-zelensky-90"} <= shown
+    home = render_pages(seed, REPO_ROOT / "templates", only={L.HOME}.__contains__)[L.HOME]
+    table = home.split("## Key figures")[1].split("## Latest events")[0]
+    assert "the report" not in table and "*[Closer than ever](sources/closer-than-ever.md)*" in table
+
+
+def test_home_shows_the_most_recent_key_figures_when_there_are_many(monkeypatch) -> None:
+    from bookgen import views
+
+    seed = check(REPO_ROOT).book
+    assert seed is not None
+    total = views.key_figures(seed).total
+    monkeypatch.setattr(views, "HOME_FIGURES", 2)
     short = render_pages(seed, REPO_ROOT / "templates", only={L.HOME}.__contains__)[L.HOME]
-    assert (f"The 3 most recent of {len(figures)} figures; the [claims and figures](claims.md) page "
-            "lists them all.") in short
-    table = short.split("## Key figures")[1].split("## Latest events")[0]
-    shown = [a for a in figures if f"[^{a.id}]" in table]
-    latest = sorted(figures, key=lambda a: (a.date.sort_key if a.date else (dt.date.min,), a.id), reverse=True)[:3]
-    assert sorted(a.id for a in shown) == sorted(a.id for a in latest)
-    assert [table.index(f"[^{a.id}]") for a in latest] == sorted(table.index(f"[^{a.id}]") for a in latest)
+    assert f"The 2 most recent of {total} key figures" in short
+
+
+def test_recent_changes_keep_every_change_of_the_latest_date() -> None:
+    from bookgen import views
+
+    seed = check(REPO_ROOT).book
+    assert seed is not None
+    latest = max(s.as_of.sort_key for i in seed.issues.values() for s in i.status)
+    of_latest = sum(s.as_of.sort_key == latest for i in seed.issues.values() for s in i.status)
+    changes = views.recent_changes(seed, n=2)
+    assert len(changes) >= of_latest > 2
 
 
 def test_rendering_leaves_no_cycles_for_the_paused_collector(mini: Book) -> None:

@@ -56,8 +56,9 @@ def test_diff_against_merge_base_lists_pages_and_shows_changes(repo: Path) -> No
         "changed: method.md",
         "changed: sources/talks.md"]
     assert "--- a/actors/alpha.md\n+++ b/actors/alpha.md\n" in body
-    assert "-- Alpha and [Beta](beta.md) met in Florida on 28 December 2025." in body
-    assert "+- Alpha and [Beta](beta.md) met in Palm Beach on 28 December 2025." in body
+    said = "- *[Leaders meet on the peace plan](../sources/talks.md)* (28 Dec 2025): Alpha and [Beta](beta.md) met in"
+    assert f"-{said} Florida on 28 December 2025." in body
+    assert f"+{said} Palm Beach on 28 December 2025." in body
     added = body[body.index("--- /dev/null\n+++ b/actors/gamma.md\n@@ -0,0 +1,"):]
     assert "\n+# Gamma\n" in added.split("\n--- ", 1)[0]  # after the page's front matter (tags, search boost)
     assert bookgen("diff", "--root", str(repo))[1] == out  # deterministic
