@@ -20,6 +20,7 @@ from bookgen.pdf import PDF_NAME, PdfBuildError, content_version, render_pdf
 from bookgen.pipeline import CheckResult, check
 from bookgen.problems import ContentError
 from bookgen.render import iter_pages, render_pages
+from bookgen.safepaths import is_inside
 from bookgen.site import (DOCS_DIR, SITE_DIR, SiteBuildError, build_site, builds_ended, hooks, navigation,
                           not_in_nav, request_rebuild, site_building)
 from bookgen.write import StagedTree, WriteReport, write_tree
@@ -76,9 +77,9 @@ def extra_files(book: Book, paths: Paths) -> Iterator[tuple[str, bytes | str | I
         yield PDF_NAME, paths.pdf.read_bytes()
     yield from iter_export_files(book)
     assets = paths.templates / ASSETS
-    if assets.is_dir():
+    if assets.is_dir() and is_inside(paths.root, assets):  # check() reported a link leading out
         for f in sorted(assets.rglob("*")):
-            if f.is_file() and not f.is_symlink():
+            if f.is_file() and not f.is_symlink() and is_inside(paths.root, f):
                 yield f.relative_to(assets).as_posix(), f.read_bytes()
 
 

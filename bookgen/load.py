@@ -16,6 +16,7 @@ from pathlib import Path
 from bookgen import memo
 from bookgen.ids import EntityId, id_problem
 from bookgen.problems import Problems
+from bookgen.safepaths import check_folder, check_project, is_inside, real
 from bookgen.sourcetext import Block, parse_blocks
 from bookgen.yamlstrict import YamlDocument, decode_text, read_yaml, too_large
 
@@ -67,6 +68,9 @@ def load_content(root: Path, problems: Problems) -> LoadedContent:
     """Read ``content/`` and the source files it names, collecting every problem."""
     loaded = LoadedContent(root=root, docs={kind: {} for kind in KINDS})
     content = root / "content"
+    outside = check_project(root, problems)  # folders whose links lead out of the project: not read
+    if "content" in outside:
+        return loaded
     if not content.is_dir():
         problems.error("content", 1, 1, f"no content folder at {content}; run bookgen from the "
                        "project root or pass --root", "no-content")
@@ -77,7 +81,7 @@ def load_content(root: Path, problems: Problems) -> LoadedContent:
                              f"expected one of {', '.join(KINDS)}", "unknown-folder")
     for kind in KINDS:
         folder = content / kind
-        if not folder.is_dir():
+        if not check_folder(root, folder, problems) or not folder.is_dir():
             continue
         for path in sorted(folder.iterdir()):
             shown = display_path(root, path)
@@ -103,6 +107,8 @@ def load_content(root: Path, problems: Problems) -> LoadedContent:
                 loaded.docs[kind][entity_id] = doc
             else:
                 loaded.unreadable.setdefault(kind, set()).add(entity_id)
+    if "seeds" in outside:  # reported once, for the folder
+        return loaded
     for source_id, doc in loaded.docs["sources"].items():
         text = read_source_text(root, source_id, doc, problems)
         if text is not None:
@@ -141,7 +147,11 @@ def read_source_text(root: Path, source_id: EntityId, doc: YamlDocument,
         line, col = doc.mark(("file",))  # only now: a position means reading the YAML file again
         problems.error(doc.path, line, col, message, code)
 
-    seeds = (root / "seeds").resolve()
+    seeds = real(root / "seeds")
+    if not is_inside(root, root / "seeds"):
+        fail(f"source file '{written}': seeds/ is a symlink that leads outside the project folder; "
+             "bookgen reads only files inside it", "path-outside")
+        return None
     candidate = Path(written)
     if candidate.is_absolute() or ".." in candidate.parts or not written.startswith("seeds/"):
         fail(f"source file '{written}' must be a relative path under seeds/, such as "
