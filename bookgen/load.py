@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,9 @@ KINDS: dict[str, str] = {
     "annotations": "annotations",
 }
 MAX_SOURCE_BYTES = 5_000_000
+# C0 controls but tab and line feed (a lone CR is left after CRLF is read as LF), DEL, C1 controls
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+MAX_CONTROL_REPORTS = 20  # per file; a file full of them gets one more line saying how many
 
 
 @dataclass(frozen=True)
@@ -182,7 +186,7 @@ def read_source_text(root: Path, source_id: EntityId, doc: YamlDocument,
         return hit
     before = len(problems.items)
     text = decode_text(raw, written, problems, "source file")
-    if text is None:
+    if text is None or not controls_ok(text, written, problems):
         return None
     if not text.strip():
         fail(f"source file '{written}' is empty; a source needs text to cite", "source-empty")
@@ -191,6 +195,27 @@ def read_source_text(root: Path, source_id: EntityId, doc: YamlDocument,
     if len(problems.items) == before and memo.ENABLED:
         _TEXTS[(source_id, written)] = source
     return source
+
+
+def controls_ok(text: str, path: str, problems: Problems) -> bool:
+    """Report control characters (ESC, BEL, a lone CR...) with their position; True if none.
+    They can make a terminal, a diff or a review show something other than the text."""
+    found, first_unlisted = 0, (1, 1)
+    for m in _CONTROL.finditer(text):
+        found += 1
+        if found <= MAX_CONTROL_REPORTS + 1:
+            line = text.count("\n", 0, m.start()) + 1
+            col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+        if found <= MAX_CONTROL_REPORTS:
+            name = "lone carriage return" if m.group() == "\r" else "control character"
+            problems.error(path, line, col, f"{name} U+{ord(m.group()):04X} in the source text; remove it "
+                           "(a source is plain text: only tabs and line breaks)", "control-character")
+        elif found == MAX_CONTROL_REPORTS + 1:
+            first_unlisted = (line, col)
+    if found > MAX_CONTROL_REPORTS:
+        problems.error(path, *first_unlisted, f"{found - MAX_CONTROL_REPORTS:,} more control characters "
+                       "from here on; remove them too", "control-character")
+    return found == 0
 
 
 # (source id, file as written) -> the text last read without any problem, split into blocks; used
