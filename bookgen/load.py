@@ -18,7 +18,7 @@ from bookgen import memo
 from bookgen.ids import EntityId, id_problem
 from bookgen.problems import Problems
 from bookgen.safepaths import check_folder, check_project, is_inside, real
-from bookgen.sourcetext import Block, parse_blocks
+from bookgen.sourcetext import Block, parse_blocks, text_lines
 from bookgen.yamlstrict import YamlDocument, decode_text, read_yaml, too_large
 
 # content sub-folder -> schema name
@@ -181,7 +181,8 @@ def read_source_text(root: Path, source_id: EntityId, doc: YamlDocument,
         return None
     raw = resolved.read_bytes()
     digest = hashlib.sha256(raw).hexdigest()
-    hit = _TEXTS.get((source_id, written))
+    headings = listed_headings(doc)
+    hit = _TEXTS.get((source_id, written, headings))
     if hit is not None and hit.sha256 == digest:
         return hit
     before = len(problems.items)
@@ -191,10 +192,25 @@ def read_source_text(root: Path, source_id: EntityId, doc: YamlDocument,
     if not text.strip():
         fail(f"source file '{written}' is empty; a source needs text to cite", "source-empty")
         return None
-    source = SourceText(source_id, written, text, digest, parse_blocks(text))
+    if headings:
+        lines = set(text_lines(text))
+        for i, heading in enumerate(headings):
+            if heading not in lines:
+                line, col = doc.mark(("headings", i))
+                problems.error(doc.path, line, col, f"heading \"{heading}\" is not a line of source file "
+                               f"'{written}'; list each heading exactly as its line reads", "heading-not-found")
+    source = SourceText(source_id, written, text, digest, parse_blocks(text, frozenset(headings)))
     if len(problems.items) == before and memo.ENABLED:
-        _TEXTS[(source_id, written)] = source
+        _TEXTS[(source_id, written, headings)] = source
     return source
+
+
+def listed_headings(doc: YamlDocument) -> tuple[str, ...]:
+    """The lines a source YAML lists under ``headings:`` (the schema check reports a wrong type)."""
+    listed = doc.data.get("headings") if isinstance(doc.data, dict) else None
+    if not isinstance(listed, list):
+        return ()
+    return tuple(h.strip() for h in listed if isinstance(h, str) and h.strip())
 
 
 def controls_ok(text: str, path: str, problems: Problems) -> bool:
@@ -220,4 +236,4 @@ def controls_ok(text: str, path: str, problems: Problems) -> bool:
 
 # (source id, file as written) -> the text last read without any problem, split into blocks; used
 # again only if the file's bytes have the same sha256 (serve reads every source after each edit).
-_TEXTS: dict[tuple[EntityId, str], SourceText] = {}
+_TEXTS: dict[tuple[EntityId, str, tuple[str, ...]], SourceText] = {}
