@@ -74,13 +74,20 @@ def extra_files(book: Book, paths: Paths) -> Iterator[tuple[str, bytes | str | I
     """The docs tree's files besides pages: the PDF briefing (the last one made), the exports
     (JSON, CSV, iCalendar) and the static assets under templates/assets."""
     if paths.pdf.is_file():
-        yield PDF_NAME, paths.pdf.read_bytes()
+        yield PDF_NAME, file_pieces(paths.pdf)
     yield from iter_export_files(book)
     assets = paths.templates / ASSETS
     if assets.is_dir() and is_inside(paths.root, assets):  # check() reported a link leading out
         for f in sorted(assets.rglob("*")):
             if f.is_file() and not f.is_symlink() and is_inside(paths.root, f):
-                yield f.relative_to(assets).as_posix(), f.read_bytes()
+                yield f.relative_to(assets).as_posix(), file_pieces(f)
+
+
+def file_pieces(path: Path, size: int = 1 << 20) -> Iterator[bytes]:
+    """A file's bytes in pieces of ``size``, read as they are asked for (never whole in memory)."""
+    with path.open("rb") as f:
+        while piece := f.read(size):
+            yield piece
 
 
 def generate(book: Book, paths: Paths, pages: Mapping[str, str] | None = None) -> WriteReport:
@@ -108,7 +115,7 @@ def make_pdf(book: Book, paths: Paths, pages: Mapping[str, str], target: Path, p
              out: TextIO = sys.stderr) -> bool:
     """Render the PDF briefing to ``target``; on failure say why and keep the previous PDF."""
     try:
-        render_pdf(book, pages, target, paper, content_version(paths.root))
+        render_pdf(book, pages, target, paper, content_version(paths.root, book))
     except PdfBuildError as exc:
         kept = "previous PDF kept" if target.is_file() else "no PDF"
         out.write(f"error: PDF not made, {kept}: {exc}\n")

@@ -31,6 +31,7 @@ from typing import Mapping
 
 from bookgen import links as L
 from bookgen.ids import EntityId
+from bookgen.load import KINDS
 from bookgen.model import Book
 from bookgen.pagekinds import PrintChapter, print_chapters
 from bookgen.pdfstyle import PAPERS, cover, pageref_pass1, pageref_pass2, preamble
@@ -288,16 +289,24 @@ def render_pdf(book: Book, pages: Mapping[str, str], out_pdf: Path, paper: str =
 
 
 # version ----------------------------------------------------------------------------------------------
-def content_version(root: Path) -> str:
-    """Short sha256 over content/ and seeds/ (paths and bytes, sorted), plus the git commit if any."""
+def content_version(root: Path, book: Book) -> str:
+    """Short sha256 over what the book is made from: the content YAML files (``content/*.yaml``
+    and those of the kind folders, ``content/<kind>/*.yaml``, paths and bytes, sorted, read in pieces) and each source
+    text's path and sha256 (worked out when it was read); plus the git commit if any. Files the
+    book does not use are not read (an unused 1 GB file under seeds/ was read whole)."""
     digest = hashlib.sha256()
-    for folder in ("content", "seeds"):
-        base = root / folder
-        files = sorted(f for f in base.rglob("*") if f.is_file()) if base.is_dir() else []
-        for f in files:
-            rel = f.relative_to(root).as_posix().encode()
-            data = f.read_bytes()
-            digest.update(len(rel).to_bytes(8, "big") + rel + len(data).to_bytes(8, "big") + data)
+    content = root / "content"
+    patterns = ("*.yaml", *(f"{kind}/*.yaml" for kind in KINDS))
+    files = sorted(f for pattern in patterns for f in content.glob(pattern)
+                   if f.is_file() and not f.is_symlink() and not f.name.startswith(".")) if content.is_dir() else []
+    for f in files:
+        rel = f.relative_to(root).as_posix().encode()
+        with f.open("rb") as fh:
+            data = hashlib.file_digest(fh, "sha256").digest()
+        digest.update(len(rel).to_bytes(8, "big") + rel + data)
+    for text in sorted(book.texts.values(), key=lambda t: t.path):
+        rel = text.path.encode()
+        digest.update(len(rel).to_bytes(8, "big") + rel + bytes.fromhex(text.sha256))
     version = f"content {digest.hexdigest()[:12]}"
     commit = _git_commit(root)
     return f"{version}, commit {commit}" if commit else version
