@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Mapping
 
 from bookgen import links as L
+from bookgen import swap
 from bookgen.ids import EntityId
 from bookgen.load import KINDS
 from bookgen.model import Book
@@ -200,7 +201,16 @@ def typst_source(book: Book, pages: Mapping[str, str], paper: str = "a4", versio
 
 # compiling --------------------------------------------------------------------------------------------
 _CHILD = """
-import sys, typst
+import os, sys
+if sys.platform.startswith("linux"):  # die with the parent (PR_SET_PDEATHSIG = 1), even by kill -9
+    import ctypes, signal
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+if os.getppid() != int(sys.argv[5]):  # the parent died before that took effect
+    sys.exit(4)
+import typst
 mode, main, root, out = sys.argv[1:5]
 kw = dict(root=root, font_paths=[], ignore_system_fonts=True, sys_inputs={},
           package_path=root + "/no-packages", package_cache_path=root + "/no-package-cache")
@@ -222,11 +232,13 @@ def _run_typst(mode: str, source: str, folder: Path) -> Path:
     The folder holds only the document; it is Typst's root, so Typst can read nothing else.
     """
     main = folder / "briefing.typ"
-    main.write_text(source, "utf-8")
+    with swap.writing(main):
+        main.write_text(source, "utf-8")
     out = folder / ("positions.json" if mode == "query" else "briefing.pdf")
-    try:
-        proc = subprocess.run([sys.executable, "-c", _CHILD, mode, str(main), str(folder), str(out)],
-                              capture_output=True, text=True, env=_child_env(), check=False)
+    try:  # its own process group (a terminal's Ctrl-C goes to bookgen, which ends it), dies with us
+        proc = subprocess.run([sys.executable, "-c", _CHILD, mode, str(main), str(folder), str(out), str(os.getpid())],
+                              capture_output=True, text=True, env=_child_env(), check=False,
+                              start_new_session=True)
     except OSError as exc:
         raise PdfBuildError(f"cannot start Typst: {exc}") from None
     if proc.returncode != 0 or not out.is_file():
@@ -255,7 +267,8 @@ def _positions(raw: str, targets: tuple[str, ...]) -> dict[str, tuple[int, str, 
 
 def compile_document(doc: Document) -> bytes:
     """Pass 1 finds where every reference target lands; pass 2 prints the numbers and the PDF."""
-    with tempfile.TemporaryDirectory(prefix="bookgen-pdf-") as tmp:
+    swap.recover_pdf_temp()  # work folders of runs that were killed
+    with tempfile.TemporaryDirectory(prefix=f"{swap.PDF_TEMP_PREFIX}{os.getpid()}-") as tmp:
         folder = Path(tmp)
         found = _run_typst("query", doc.pass1(), folder)
         positions = _positions(found.read_text("utf-8"), doc.targets)
@@ -273,9 +286,10 @@ def render_pdf(book: Book, pages: Mapping[str, str], out_pdf: Path, paper: str =
     """Make the PDF briefing from the website's Markdown pages; replace ``out_pdf`` only on success."""
     data = compile_document(typst_document(book, pages, paper, version))
     out_pdf = Path(out_pdf)
-    try:
+    with swap.writing(out_pdf):  # a full disk, a read-only folder: bookgen.swap.OutputError
         out_pdf.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=out_pdf.parent, prefix=".tmp-", suffix=".pdf")
+        swap.recover(out_pdf)  # temp copies of runs that were killed
+        fd, tmp = tempfile.mkstemp(dir=out_pdf.parent, prefix=swap.temp_prefix(out_pdf, "new"), suffix=".pdf")
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
@@ -284,8 +298,6 @@ def render_pdf(book: Book, pages: Mapping[str, str], out_pdf: Path, paper: str =
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-    except OSError as exc:
-        raise PdfBuildError(f"cannot write {out_pdf}: {exc}") from None
 
 
 # version ----------------------------------------------------------------------------------------------
