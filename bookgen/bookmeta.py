@@ -20,6 +20,7 @@ from bookgen.schemas import suggest
 from bookgen.load import LoadedContent
 from bookgen.validate import check_schema, declared_ids
 from bookgen.yamlstrict import YamlDocument, read_yaml, too_large
+from bookgen.safepaths import is_inside
 
 BOOK_FILE = "content/book.yaml"
 DEFAULT_TITLE = "Briefing book"
@@ -51,6 +52,8 @@ def read_book_meta(root: Path, loaded: LoadedContent, entities: Entities, proble
     """``content/book.yaml`` checked against its schema and the entities it names (an id whose own
     file failed its checks is not reported again: that file's error says what to fix)."""
     path = root / BOOK_FILE
+    if not is_inside(root, path):  # content/ leads out of the project: load reported it
+        return BookMeta(DEFAULT_TITLE)
     if not path.is_file() or path.is_symlink():
         problems.warning(BOOK_FILE, 1, 1, "no content/book.yaml: the book has a plain title and no bottom "
                          "line; add one (see CONTENT.md, 'The book')", "no-book-file")

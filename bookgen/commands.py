@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping, TextIO
 
-from bookgen import collector, memo
+from bookgen import collector, memo, swap
 from bookgen.exports import iter_export_files
 from bookgen.incremental import IncrementalRenderer
 from bookgen.model import Book
@@ -20,9 +20,11 @@ from bookgen.pdf import PDF_NAME, PdfBuildError, content_version, render_pdf
 from bookgen.pipeline import CheckResult, check
 from bookgen.problems import ContentError
 from bookgen.render import iter_pages, render_pages
+from bookgen.safepaths import is_inside
 from bookgen.site import (DOCS_DIR, SITE_DIR, SiteBuildError, build_site, builds_ended, hooks, navigation,
-                          not_in_nav, request_rebuild, site_building)
-from bookgen.write import StagedTree, WriteReport, write_tree
+                          not_in_nav, recover_site, request_rebuild, site_building)
+from bookgen.swap import OutputError
+from bookgen.write import StagedTree, WriteReport, recover_tree, write_tree
 
 ASSETS = "assets"
 
@@ -73,13 +75,20 @@ def extra_files(book: Book, paths: Paths) -> Iterator[tuple[str, bytes | str | I
     """The docs tree's files besides pages: the PDF briefing (the last one made), the exports
     (JSON, CSV, iCalendar) and the static assets under templates/assets."""
     if paths.pdf.is_file():
-        yield PDF_NAME, paths.pdf.read_bytes()
+        yield PDF_NAME, file_pieces(paths.pdf)
     yield from iter_export_files(book)
     assets = paths.templates / ASSETS
-    if assets.is_dir():
+    if assets.is_dir() and is_inside(paths.root, assets):  # check() reported a link leading out
         for f in sorted(assets.rglob("*")):
-            if f.is_file() and not f.is_symlink():
-                yield f.relative_to(assets).as_posix(), f.read_bytes()
+            if f.is_file() and not f.is_symlink() and is_inside(paths.root, f):
+                yield f.relative_to(assets).as_posix(), file_pieces(f)
+
+
+def file_pieces(path: Path, size: int = 1 << 20) -> Iterator[bytes]:
+    """A file's bytes in pieces of ``size``, read as they are asked for (never whole in memory)."""
+    with path.open("rb") as f:
+        while piece := f.read(size):
+            yield piece
 
 
 def generate(book: Book, paths: Paths, pages: Mapping[str, str] | None = None) -> WriteReport:
@@ -107,10 +116,13 @@ def make_pdf(book: Book, paths: Paths, pages: Mapping[str, str], target: Path, p
              out: TextIO = sys.stderr) -> bool:
     """Render the PDF briefing to ``target``; on failure say why and keep the previous PDF."""
     try:
-        render_pdf(book, pages, target, paper, content_version(paths.root))
+        render_pdf(book, pages, target, paper, content_version(paths.root, book))
     except PdfBuildError as exc:
         kept = "previous PDF kept" if target.is_file() else "no PDF"
         out.write(f"error: PDF not made, {kept}: {exc}\n")
+        return False
+    except OutputError as exc:
+        out.write(exc.message(paths.root))
         return False
     out.write(f"pdf: {target}\n")
     return True
@@ -138,8 +150,26 @@ def rendered_pages(book: Book, paths: Paths, out: TextIO, renderer: IncrementalR
         return None
 
 
+def recover_outputs(paths: Paths) -> None:
+    """Put right what a killed run left (:mod:`bookgen.swap`): a cut site swap undone, a decided
+    docs commit finished, temporary copies removed."""
+    with swap.writing(paths.site):
+        recover_site(paths.site)
+    with swap.writing(paths.docs):
+        recover_tree(paths.docs)
+    for pdf_file in (paths.pdf, paths.site / PDF_NAME):
+        with swap.writing(pdf_file):
+            swap.recover(pdf_file)
+    swap.recover_pdf_temp()
+
+
 def pdf(paths: Paths, paper: str = "a4", target: Path | None = None, out: TextIO = sys.stderr) -> int:
     """check -> render pages -> the PDF alone (default ``site/briefing.pdf``). Returns the exit code."""
+    try:
+        recover_outputs(paths)
+    except OutputError as exc:
+        out.write(exc.message(paths.root))
+        return 1
     book = checked_book(paths, out)
     pages = None if book is None else rendered_pages(book, paths, out)
     if book is None or pages is None:
@@ -148,10 +178,19 @@ def pdf(paths: Paths, paper: str = "a4", target: Path | None = None, out: TextIO
 
 
 def build(paths: Paths, strict: bool = False, out: TextIO = sys.stderr, paper: str = "a4") -> int:
-    """check -> pages (staged) -> PDF -> docs tree (with the PDF) -> MkDocs. Returns the exit code."""
-    book = checked_book(paths, out, strict)
-    if book is None:
+    """check -> pages (staged) -> PDF -> docs tree (with the PDF) -> MkDocs. Returns the exit code.
+    A write error (full disk, read-only folder) is one line, and the old outputs stay as they were."""
+    try:
+        recover_outputs(paths)
+        book = checked_book(paths, out, strict)
+        return 1 if book is None else _build(book, paths, out, paper)
+    except OutputError as exc:
+        out.write(exc.message(paths.root))
+        out.write("the previous site is kept\n")
         return 1
+
+
+def _build(book: Book, paths: Paths, out: TextIO, paper: str) -> int:
     with StagedTree(paths.docs) as docs:  # left without commit: the docs tree stays as it was
         pages = stage_pages(book, paths, docs, out)
         if pages is None:
@@ -185,7 +224,12 @@ def regenerate(paths: Paths, out: TextIO = sys.stderr, renderer: IncrementalRend
     pages = rendered_pages(result.book, paths, out, renderer, "the served site keeps its last good pages")
     if pages is None:
         return None
-    written = generate(result.book, paths, pages)
+    try:
+        written = generate(result.book, paths, pages)
+    except OutputError as exc:
+        out.write(exc.message(paths.root))
+        out.write("the served site keeps its last good pages\n")
+        return None
     if written.written or written.deleted:
         request_rebuild()
         rendered = f"{renderer.last_rendered} rendered, " if renderer else ""
@@ -229,6 +273,11 @@ def _serve(paths: Paths, host: str, port: int, out: TextIO) -> int:
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     memo.enable()  # a long process: re-read only the files an edit changed
+    try:
+        recover_outputs(paths)
+    except OutputError as exc:
+        out.write(exc.message(paths.root))
+        return 1
     renderer = IncrementalRenderer(paths.templates)
     book = regenerate(paths, out, renderer)
     if book is None:

@@ -26,8 +26,9 @@ from typing import Literal
 from bookgen.anchor import SourceIndex
 from bookgen.entities import Entities, Loc
 from bookgen.ids import EntityId
-from bookgen.load import LoadedContent, SourceText
+from bookgen.load import MAX_SOURCE_BYTES, LoadedContent, SourceText
 from bookgen.problems import Problems
+from bookgen.safepaths import is_inside
 from bookgen.sourcetext import block_at, parse_blocks
 from bookgen.yamlstrict import decode_text
 
@@ -63,7 +64,9 @@ class Drift:
 def pinned_text(root: Path, source_id: EntityId, sha256: str, shown_path: str) -> SourceText | None:
     """The pinned copy of a source's text, if there is one and it is the pinned version."""
     path = pin_path(root, source_id)
-    if not path.is_file() or path.is_symlink():
+    if not path.is_file() or path.is_symlink() or not is_inside(root, path):  # pins/ itself may be a link
+        return None
+    if path.stat().st_size > MAX_SOURCE_BYTES:  # cannot be the copy of a text bookgen accepted
         return None
     raw = path.read_bytes()
     if hashlib.sha256(raw).hexdigest() != sha256:

@@ -21,7 +21,7 @@ from bookgen.load import SourceText, display_path, read_source_text
 from bookgen.model import Book
 from bookgen.problems import Problems
 from bookgen.schemas import SCHEMA_NAMES, schema
-from bookgen.sourcetext import block_at
+from bookgen.sourcetext import block_at, looks_like_heading, text_lines
 from bookgen.write import atomic_write
 from bookgen.yamlstrict import YamlDocument, read_yaml
 
@@ -78,6 +78,16 @@ def title_of(text: str) -> tuple[str, str]:
     return cut + "…", "first line of the text, shortened"
 
 
+def proposed_headings(text: str) -> str:
+    """A ``headings:`` list of the lines that look like headings, for the editor to review: only
+    listed lines are headings, so nothing a text holds becomes one unseen."""
+    found = dict.fromkeys(line for line in text_lines(text) if looks_like_heading(line))
+    if not found:
+        return ""
+    return ("headings:  # proposed: short lines not ending like a sentence; keep only real headings\n"
+            + "".join(f"  - {yaml_scalar(h)}\n" for h in found))
+
+
 def new_source(root: Path, file: str, sid: str | None, out: TextIO, err: TextIO) -> int:
     """Write ``content/sources/<id>.yaml`` for a text under seeds/, with its pin and a title."""
     problems = Problems()
@@ -105,10 +115,11 @@ def new_source(root: Path, file: str, sid: str | None, out: TextIO, err: TextIO)
     title, title_from = title_of(text.text)
     body = (schema_comment("source") + f"file: {yaml_scalar(written)}\n" + f"title: {yaml_scalar(title or sid)}\n"
             f"title_from: {title_from}\npublisher: unknown\nurl: unknown\npublished: unknown\n"
-            f"sha256: {text.sha256}\n")
+            f"sha256: {text.sha256}\n" + proposed_headings(text.text))
     atomic_write(pin_path(root, sid), (root / written).read_bytes())
     atomic_write(target, body.encode("utf-8"))
-    out.write(f"wrote {shown} and {PINS_DIR}/{sid}.txt; check title, publisher, url and published\n")
+    out.write(f"wrote {shown} and {PINS_DIR}/{sid}.txt; check title, publisher, url, published "
+              "and headings\n")
     return 0
 
 

@@ -237,11 +237,19 @@ CSV_COLUMNS = ("claim", "claim_title", "question", "source", "source_title", "pu
 _NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)*%?")
 
 
+_FORMULA_START = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")  # full-width = + - @ too
+
+
 def csv_cell(value: Any) -> Any:
-    """A cell a spreadsheet shows as text: one that starts like a formula (= + - @, tab or CR) and is
-    not a plain number gets a leading apostrophe, the spreadsheet convention for literal text
-    (CSV formula injection, e.g. ``=HYPERLINK(...)`` typed into a note)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") and not _NUMBER.fullmatch(value):
+    """A cell a spreadsheet shows as text (CSV formula injection, e.g. ``=HYPERLINK(...)`` typed
+    into a note): one that starts like a formula (``= + - @``, their full-width forms, tab, CR or
+    LF, also after leading spaces) and is not a plain number gets a leading apostrophe, the
+    spreadsheet convention for literal text. A cell never holds a raw CR: line breaks are LF."""
+    if not isinstance(value, str):
+        return value
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    first = value.lstrip(" ")[:1] or value[:1]
+    if first in _FORMULA_START and not _NUMBER.fullmatch(value):
         return "'" + value
     return value
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,8 @@ from pathlib import Path
 from bookgen import memo
 from bookgen.ids import EntityId, id_problem
 from bookgen.problems import Problems
-from bookgen.sourcetext import Block, parse_blocks
+from bookgen.safepaths import check_folder, check_project, is_inside, real
+from bookgen.sourcetext import Block, parse_blocks, text_lines
 from bookgen.yamlstrict import YamlDocument, decode_text, read_yaml, too_large
 
 # content sub-folder -> schema name
@@ -29,6 +31,9 @@ KINDS: dict[str, str] = {
     "annotations": "annotations",
 }
 MAX_SOURCE_BYTES = 5_000_000
+# C0 controls but tab and line feed (a lone CR is left after CRLF is read as LF), DEL, C1 controls
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+MAX_CONTROL_REPORTS = 20  # per file; a file full of them gets one more line saying how many
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,9 @@ def load_content(root: Path, problems: Problems) -> LoadedContent:
     """Read ``content/`` and the source files it names, collecting every problem."""
     loaded = LoadedContent(root=root, docs={kind: {} for kind in KINDS})
     content = root / "content"
+    outside = check_project(root, problems)  # folders whose links lead out of the project: not read
+    if "content" in outside:
+        return loaded
     if not content.is_dir():
         problems.error("content", 1, 1, f"no content folder at {content}; run bookgen from the "
                        "project root or pass --root", "no-content")
@@ -77,7 +85,7 @@ def load_content(root: Path, problems: Problems) -> LoadedContent:
                              f"expected one of {', '.join(KINDS)}", "unknown-folder")
     for kind in KINDS:
         folder = content / kind
-        if not folder.is_dir():
+        if not check_folder(root, folder, problems) or not folder.is_dir():
             continue
         for path in sorted(folder.iterdir()):
             shown = display_path(root, path)
@@ -103,6 +111,8 @@ def load_content(root: Path, problems: Problems) -> LoadedContent:
                 loaded.docs[kind][entity_id] = doc
             else:
                 loaded.unreadable.setdefault(kind, set()).add(entity_id)
+    if "seeds" in outside:  # reported once, for the folder
+        return loaded
     for source_id, doc in loaded.docs["sources"].items():
         text = read_source_text(root, source_id, doc, problems)
         if text is not None:
@@ -141,7 +151,11 @@ def read_source_text(root: Path, source_id: EntityId, doc: YamlDocument,
         line, col = doc.mark(("file",))  # only now: a position means reading the YAML file again
         problems.error(doc.path, line, col, message, code)
 
-    seeds = (root / "seeds").resolve()
+    seeds = real(root / "seeds")
+    if not is_inside(root, root / "seeds"):
+        fail(f"source file '{written}': seeds/ is a symlink that leads outside the project folder; "
+             "bookgen reads only files inside it", "path-outside")
+        return None
     candidate = Path(written)
     if candidate.is_absolute() or ".." in candidate.parts or not written.startswith("seeds/"):
         fail(f"source file '{written}' must be a relative path under seeds/, such as "
@@ -167,22 +181,59 @@ def read_source_text(root: Path, source_id: EntityId, doc: YamlDocument,
         return None
     raw = resolved.read_bytes()
     digest = hashlib.sha256(raw).hexdigest()
-    hit = _TEXTS.get((source_id, written))
+    headings = listed_headings(doc)
+    hit = _TEXTS.get((source_id, written, headings))
     if hit is not None and hit.sha256 == digest:
         return hit
     before = len(problems.items)
     text = decode_text(raw, written, problems, "source file")
-    if text is None:
+    if text is None or not controls_ok(text, written, problems):
         return None
     if not text.strip():
         fail(f"source file '{written}' is empty; a source needs text to cite", "source-empty")
         return None
-    source = SourceText(source_id, written, text, digest, parse_blocks(text))
+    if headings:
+        lines = set(text_lines(text))
+        for i, heading in enumerate(headings):
+            if heading not in lines:
+                line, col = doc.mark(("headings", i))
+                problems.error(doc.path, line, col, f"heading \"{heading}\" is not a line of source file "
+                               f"'{written}'; list each heading exactly as its line reads", "heading-not-found")
+    source = SourceText(source_id, written, text, digest, parse_blocks(text, frozenset(headings)))
     if len(problems.items) == before and memo.ENABLED:
-        _TEXTS[(source_id, written)] = source
+        _TEXTS[(source_id, written, headings)] = source
     return source
+
+
+def listed_headings(doc: YamlDocument) -> tuple[str, ...]:
+    """The lines a source YAML lists under ``headings:`` (the schema check reports a wrong type)."""
+    listed = doc.data.get("headings") if isinstance(doc.data, dict) else None
+    if not isinstance(listed, list):
+        return ()
+    return tuple(h.strip() for h in listed if isinstance(h, str) and h.strip())
+
+
+def controls_ok(text: str, path: str, problems: Problems) -> bool:
+    """Report control characters (ESC, BEL, a lone CR...) with their position; True if none.
+    They can make a terminal, a diff or a review show something other than the text."""
+    found, first_unlisted = 0, (1, 1)
+    for m in _CONTROL.finditer(text):
+        found += 1
+        if found <= MAX_CONTROL_REPORTS + 1:
+            line = text.count("\n", 0, m.start()) + 1
+            col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+        if found <= MAX_CONTROL_REPORTS:
+            name = "lone carriage return" if m.group() == "\r" else "control character"
+            problems.error(path, line, col, f"{name} U+{ord(m.group()):04X} in the source text; remove it "
+                           "(a source is plain text: only tabs and line breaks)", "control-character")
+        elif found == MAX_CONTROL_REPORTS + 1:
+            first_unlisted = (line, col)
+    if found > MAX_CONTROL_REPORTS:
+        problems.error(path, *first_unlisted, f"{found - MAX_CONTROL_REPORTS:,} more control characters "
+                       "from here on; remove them too", "control-character")
+    return found == 0
 
 
 # (source id, file as written) -> the text last read without any problem, split into blocks; used
 # again only if the file's bytes have the same sha256 (serve reads every source after each edit).
-_TEXTS: dict[tuple[EntityId, str], SourceText] = {}
+_TEXTS: dict[tuple[EntityId, str, tuple[str, ...]], SourceText] = {}

@@ -30,7 +30,9 @@ from pathlib import Path
 from typing import Mapping
 
 from bookgen import links as L
+from bookgen import swap
 from bookgen.ids import EntityId
+from bookgen.load import KINDS
 from bookgen.model import Book
 from bookgen.pagekinds import PrintChapter, print_chapters
 from bookgen.pdfstyle import PAPERS, cover, pageref_pass1, pageref_pass2, preamble
@@ -199,7 +201,16 @@ def typst_source(book: Book, pages: Mapping[str, str], paper: str = "a4", versio
 
 # compiling --------------------------------------------------------------------------------------------
 _CHILD = """
-import sys, typst
+import os, sys
+if sys.platform.startswith("linux"):  # die with the parent (PR_SET_PDEATHSIG = 1), even by kill -9
+    import ctypes, signal
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+if os.getppid() != int(sys.argv[5]):  # the parent died before that took effect
+    sys.exit(4)
+import typst
 mode, main, root, out = sys.argv[1:5]
 kw = dict(root=root, font_paths=[], ignore_system_fonts=True, sys_inputs={},
           package_path=root + "/no-packages", package_cache_path=root + "/no-package-cache")
@@ -221,11 +232,13 @@ def _run_typst(mode: str, source: str, folder: Path) -> Path:
     The folder holds only the document; it is Typst's root, so Typst can read nothing else.
     """
     main = folder / "briefing.typ"
-    main.write_text(source, "utf-8")
+    with swap.writing(main):
+        main.write_text(source, "utf-8")
     out = folder / ("positions.json" if mode == "query" else "briefing.pdf")
-    try:
-        proc = subprocess.run([sys.executable, "-c", _CHILD, mode, str(main), str(folder), str(out)],
-                              capture_output=True, text=True, env=_child_env(), check=False)
+    try:  # its own process group (a terminal's Ctrl-C goes to bookgen, which ends it), dies with us
+        proc = subprocess.run([sys.executable, "-c", _CHILD, mode, str(main), str(folder), str(out), str(os.getpid())],
+                              capture_output=True, text=True, env=_child_env(), check=False,
+                              start_new_session=True)
     except OSError as exc:
         raise PdfBuildError(f"cannot start Typst: {exc}") from None
     if proc.returncode != 0 or not out.is_file():
@@ -254,7 +267,8 @@ def _positions(raw: str, targets: tuple[str, ...]) -> dict[str, tuple[int, str, 
 
 def compile_document(doc: Document) -> bytes:
     """Pass 1 finds where every reference target lands; pass 2 prints the numbers and the PDF."""
-    with tempfile.TemporaryDirectory(prefix="bookgen-pdf-") as tmp:
+    swap.recover_pdf_temp()  # work folders of runs that were killed
+    with tempfile.TemporaryDirectory(prefix=f"{swap.PDF_TEMP_PREFIX}{os.getpid()}-") as tmp:
         folder = Path(tmp)
         found = _run_typst("query", doc.pass1(), folder)
         positions = _positions(found.read_text("utf-8"), doc.targets)
@@ -272,9 +286,10 @@ def render_pdf(book: Book, pages: Mapping[str, str], out_pdf: Path, paper: str =
     """Make the PDF briefing from the website's Markdown pages; replace ``out_pdf`` only on success."""
     data = compile_document(typst_document(book, pages, paper, version))
     out_pdf = Path(out_pdf)
-    try:
+    with swap.writing(out_pdf):  # a full disk, a read-only folder: bookgen.swap.OutputError
         out_pdf.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=out_pdf.parent, prefix=".tmp-", suffix=".pdf")
+        swap.recover(out_pdf)  # temp copies of runs that were killed
+        fd, tmp = tempfile.mkstemp(dir=out_pdf.parent, prefix=swap.temp_prefix(out_pdf, "new"), suffix=".pdf")
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
@@ -283,21 +298,27 @@ def render_pdf(book: Book, pages: Mapping[str, str], out_pdf: Path, paper: str =
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-    except OSError as exc:
-        raise PdfBuildError(f"cannot write {out_pdf}: {exc}") from None
 
 
 # version ----------------------------------------------------------------------------------------------
-def content_version(root: Path) -> str:
-    """Short sha256 over content/ and seeds/ (paths and bytes, sorted), plus the git commit if any."""
+def content_version(root: Path, book: Book) -> str:
+    """Short sha256 over what the book is made from: the content YAML files (``content/*.yaml``
+    and those of the kind folders, ``content/<kind>/*.yaml``, paths and bytes, sorted, read in pieces) and each source
+    text's path and sha256 (worked out when it was read); plus the git commit if any. Files the
+    book does not use are not read (an unused 1 GB file under seeds/ was read whole)."""
     digest = hashlib.sha256()
-    for folder in ("content", "seeds"):
-        base = root / folder
-        files = sorted(f for f in base.rglob("*") if f.is_file()) if base.is_dir() else []
-        for f in files:
-            rel = f.relative_to(root).as_posix().encode()
-            data = f.read_bytes()
-            digest.update(len(rel).to_bytes(8, "big") + rel + len(data).to_bytes(8, "big") + data)
+    content = root / "content"
+    patterns = ("*.yaml", *(f"{kind}/*.yaml" for kind in KINDS))
+    files = sorted(f for pattern in patterns for f in content.glob(pattern)
+                   if f.is_file() and not f.is_symlink() and not f.name.startswith(".")) if content.is_dir() else []
+    for f in files:
+        rel = f.relative_to(root).as_posix().encode()
+        with f.open("rb") as fh:
+            data = hashlib.file_digest(fh, "sha256").digest()
+        digest.update(len(rel).to_bytes(8, "big") + rel + data)
+    for text in sorted(book.texts.values(), key=lambda t: t.path):
+        rel = text.path.encode()
+        digest.update(len(rel).to_bytes(8, "big") + rel + bytes.fromhex(text.sha256))
     version = f"content {digest.hexdigest()[:12]}"
     commit = _git_commit(root)
     return f"{version}, commit {commit}" if commit else version

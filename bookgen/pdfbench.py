@@ -39,7 +39,7 @@ def measure(root: Path, templates: Path) -> dict[str, object]:
         out = Path(tmp) / "briefing.pdf"
         before = resource.getrusage(resource.RUSAGE_SELF)
         t0 = time.perf_counter()
-        render_pdf(result.book, pages, out, version=content_version(root))
+        render_pdf(result.book, pages, out, version=content_version(root, result.book))
         seconds = time.perf_counter() - t0
         me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = (me.ru_utime - before.ru_utime) + (me.ru_stime - before.ru_stime) + kids.ru_utime + kids.ru_stime

@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import shutil
-import signal
 import tempfile
-import threading
 import time
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-from bookgen import pagekinds
+from bookgen import pagekinds, swap
 from bookgen.model import Book
 from bookgen.pipeline import mkdocs_settings
 
@@ -166,8 +163,9 @@ def build_site(root: Path, book: Book, docs_dir: Path, site_dir: Path) -> list[s
 
     site_dir = site_dir.resolve()
     refuse_foreign(site_dir)
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".site-new-", dir=site_dir.parent))
+    with swap.writing(site_dir):
+        site_dir.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=swap.temp_prefix(site_dir, "new"), dir=site_dir.parent))
     counter = _Counter()
     log = logging.getLogger("mkdocs")
     log.addHandler(counter)
@@ -183,11 +181,23 @@ def build_site(root: Path, book: Book, docs_dir: Path, site_dir: Path) -> list[s
         swap_in(tmp, site_dir)
     except MkDocsException as exc:
         raise SiteBuildError(f"MkDocs: {exc}") from None
+    except OSError as exc:  # a full disk, a read-only folder: named as the site's file, not the temp one
+        raise swap.OutputError(_in_site(exc, tmp, site_dir), exc) from None
     finally:
         log.removeHandler(counter)
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     return counter.messages
+
+
+def _in_site(exc: OSError, tmp: Path, site_dir: Path) -> Path:
+    """The site path an error in the temporary build folder is about (the site itself if unknown)."""
+    for name in (exc.filename, exc.filename2):
+        if isinstance(name, str) and Path(name).is_relative_to(tmp):
+            return site_dir / Path(name).relative_to(tmp)
+        if isinstance(name, str) and Path(name).is_relative_to(site_dir):
+            return Path(name)
+    return site_dir
 
 
 def _ours(target: Path) -> bool:
@@ -208,29 +218,13 @@ def refuse_foreign(target: Path) -> None:
 
 
 def swap_in(new: Path, target: Path) -> None:
-    """Replace ``target`` by ``new`` with two renames, so readers never see half a site.
-
-    SIGINT and SIGTERM are held back while the renames run (and delivered right after), so an
-    interrupted build leaves either the old site or the new one, never neither. A ``target`` that
-    bookgen did not build (no marker, not a MkDocs site) is never replaced.
-    """
+    """Replace ``target`` by ``new`` with two renames, so readers never see half a site; a crash
+    between them is undone by the next run (:func:`bookgen.swap.recover`). A ``target`` that
+    bookgen did not build (no marker, not a MkDocs site) is never replaced."""
     refuse_foreign(target)
-    old = target.with_name(f".{target.name}-old-{os.getpid()}")
-    with _signals_held():
-        if target.exists():
-            os.replace(target, old)
-        os.replace(new, target)
-        if old.exists():
-            shutil.rmtree(old, ignore_errors=True)
+    swap.swap_in(new, target)
 
 
-@contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    held = {signal.SIGINT, signal.SIGTERM}
-    can = hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held) if can else None
-    try:
-        yield
-    finally:
-        if previous is not None:
-            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+def recover_site(site_dir: Path) -> None:
+    """After a killed build: the old site back if its swap was cut, leftovers removed."""
+    swap.recover(site_dir.resolve())

@@ -1,15 +1,19 @@
 """Source articles as text blocks: headings, paragraphs and pipe-table rows.
 
 A seed file is plain text, one block per non-empty line. A line starting with ``|`` is a table row
-(consecutive rows form a table; the first row is its header). A short line (at most 90 characters)
-that does not end like a sentence is a heading. Everything else is a paragraph. Blocks keep their
-character offsets into the text, so a quote found in the text maps to exactly one block.
+(consecutive rows form a table; the first row is its header). A line the source's YAML lists
+under ``headings:`` (its exact text) is a heading; nothing else is, so the text cannot make
+headings an editor did not review (every short line of a text was a heading once, and a
+100,000-line text of ``x`` made the site's search quadratic). Everything else is a paragraph.
+Blocks keep their character offsets into the text, so a quote found in the text maps to exactly
+one block. :func:`looks_like_heading` (short, not ending like a sentence) only proposes headings
+for ``bookgen new source``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import AbstractSet, Literal
 
 BlockKind = Literal["heading", "paragraph", "row"]
 
@@ -60,12 +64,19 @@ def split_cells(line: str, offset: int) -> tuple[Cell, ...]:
     return tuple(cells)
 
 
-def is_heading(line: str) -> bool:
+def looks_like_heading(line: str) -> bool:
+    """A line an editor probably wants as a heading (short, not ending like a sentence): proposed
+    by ``bookgen new source``, never taken as one without being listed."""
     return len(line) <= HEADING_MAX_CHARS and not line.endswith(SENTENCE_ENDINGS)
 
 
-def parse_blocks(text: str) -> tuple[Block, ...]:
-    """Split a source text into blocks with their offsets."""
+def text_lines(text: str) -> list[str]:
+    """The stripped non-empty lines that are not table rows: those that can be headings."""
+    return [s for s in (line.strip() for line in text.split("\n")) if s and not s.startswith("|")]
+
+
+def parse_blocks(text: str, headings: AbstractSet[str] = frozenset()) -> tuple[Block, ...]:
+    """Split a source text into blocks with their offsets; lines in ``headings`` are headings."""
     blocks: list[Block] = []
     offset = 0
     table = 0
@@ -89,7 +100,7 @@ def parse_blocks(text: str) -> tuple[Block, ...]:
                                 split_cells(stripped, start)))
             continue
         in_table = False
-        kind: BlockKind = "heading" if is_heading(stripped) else "paragraph"
+        kind: BlockKind = "heading" if stripped in headings else "paragraph"
         blocks.append(Block(number, kind, start, start + len(stripped), stripped))
     return tuple(blocks)
 

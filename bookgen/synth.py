@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bookgen.anchor import normalise
+from bookgen.sourcetext import looks_like_heading, text_lines
 
 BASE_DAY = dt.date(2024, 1, 1)
 ANNOTATIONS_PER_SOURCE = 10
@@ -223,6 +224,10 @@ class Corpus:
         yaml_lines = [f"file: seeds/{sid}.txt", f"title: {_quote_yaml(text.split(chr(10), 1)[0])}",
                       "title_from: the heading on the first line", f"publisher: {_quote_yaml(r.choice(_OUTLETS))}",
                       "url: unknown", f"published: {_day(pub)}", f"sha256: {hashlib.sha256(blob).hexdigest()}"]
+        heads = dict.fromkeys(line for line in text_lines(text) if looks_like_heading(line))
+        if heads:  # only listed lines are headings; these are the article's section titles
+            yaml_lines.append("headings:")
+            yaml_lines += [f"  - {_quote_yaml(h)}" for h in heads]
         if left_out:
             yaml_lines.append("left_out:")
             for q in left_out:

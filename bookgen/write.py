@@ -4,6 +4,11 @@ A manifest (``.bookgen-manifest.json``) in the docs folder lists the files the g
 stale files are removed only if they are in it. Unchanged files keep their timestamps, so MkDocs'
 dirty reload and ``git diff`` see only real changes. Changed files are staged beside the tree and
 moved in only when everything is ready (:class:`StagedTree`), so a failure changes nothing.
+
+The commit is decided by one write: the list of moves and deletions (``journal.json`` in the
+staging folder). Killed before it, the tree is the old one; killed after it, the next run finishes
+the commit from the journal (:func:`recover_tree`), so the tree is never a mix of the two. A write
+error (a full disk, a read-only folder) is an :class:`bookgen.swap.OutputError` naming the file.
 """
 
 from __future__ import annotations
@@ -17,7 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Iterable, Iterator, Mapping
 
+from bookgen import swap
+
 MANIFEST = ".bookgen-manifest.json"
+JOURNAL = "journal.json"
 
 
 @dataclass(frozen=True)
@@ -27,12 +35,16 @@ class WriteReport:
     deleted: tuple[str, ...]
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, sync: bool = False) -> None:
+    """Write ``path`` whole or not at all (a temp file, then a rename); ``sync`` flushes it to disk."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+            if sync:
+                f.flush()
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -78,6 +90,7 @@ class StagedTree:
         self._staged: dict[str, Path | None] = {}  # rel -> its staged file, or None if unchanged
         self._staging: Path | None = None
         self._made_parent = False  # out's parent did not exist: discard removes it again if empty
+        self._decided = False  # the journal is written and the commit not yet carried out
         self._count = itertools.count()
 
     def __enter__(self) -> StagedTree:
@@ -90,14 +103,16 @@ class StagedTree:
         """The file ``rel`` (relative to ``out``) is to hold ``data``: bytes, text (written as
         UTF-8), or pieces of bytes (a big export: compared and written as they come, never joined)."""
         if not isinstance(data, (bytes, str)):
-            self._staged[rel] = self._stage_pieces(rel, iter(data))
+            with swap.writing(self.out / rel):
+                self._staged[rel] = self._stage_pieces(rel, iter(data))
             return
         raw = data.encode("utf-8") if isinstance(data, str) else data
         if _same_bytes(self.out / rel, raw):
             self._staged[rel] = None
             return
-        staged = self._new_staged(rel)
-        staged.write_bytes(raw)
+        with swap.writing(self.out / rel):
+            staged = self._new_staged(rel)
+            staged.write_bytes(raw)
         self._staged[rel] = staged
 
     def _stage_pieces(self, rel: str, pieces: Iterator[bytes]) -> Path | None:
@@ -137,7 +152,7 @@ class StagedTree:
         if self._staging is None:
             self._made_parent = not self.out.parent.exists()
             self.out.parent.mkdir(parents=True, exist_ok=True)
-            self._staging = Path(tempfile.mkdtemp(dir=self.out.parent, prefix=f".{self.out.name}-staging-"))
+            self._staging = Path(tempfile.mkdtemp(dir=self.out.parent, prefix=swap.temp_prefix(self.out, "staging")))
         return self._staging / f"{next(self._count)}{PurePosixPath(rel).suffix}"
 
     def text(self, rel: str) -> str:
@@ -152,39 +167,74 @@ class StagedTree:
     def commit(self) -> WriteReport:
         """Make ``out`` hold exactly the files added (plus anything bookgen did not create)."""
         out = self.out
-        out.mkdir(parents=True, exist_ok=True)
-        manifest_path = out / MANIFEST
+        with swap.writing(out):
+            out.mkdir(parents=True, exist_ok=True)
         try:
-            listed = json.loads(manifest_path.read_text("utf-8"))
+            listed = json.loads((out / MANIFEST).read_text("utf-8"))
         except (OSError, ValueError):
             listed = []
         previous = {rel for rel in listed if _inside(rel)} if isinstance(listed, list) else set()
         written = sorted(rel for rel, staged in self._staged.items() if staged is not None)
-        for rel in written:
-            target = out / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(self._staged[rel], target)  # type: ignore[arg-type]
         deleted = sorted(previous - self._staged.keys())
-        for rel in deleted:
-            target = out / rel
-            if target.is_file() and not target.is_symlink() and target.resolve().is_relative_to(out.resolve()):
-                target.unlink()
-                parent = target.parent
-                while parent != out and parent.is_dir() and not any(parent.iterdir()):
-                    parent.rmdir()
-                    parent = parent.parent
         # an unchanged tree leaves every file untouched, the manifest too (serve's watcher)
-        _write_if_changed(manifest_path, (json.dumps(sorted(self._staged), indent=0) + "\n").encode())
+        manifest = (json.dumps(sorted(self._staged), indent=0) + "\n").encode()
+        moves = [(self._staged[rel].name, rel) for rel in written]  # type: ignore[union-attr]
+        if not _same_bytes(out / MANIFEST, manifest):
+            with swap.writing(out / MANIFEST):
+                staged = self._new_staged(MANIFEST)
+                staged.write_bytes(manifest)
+            moves.append((staged.name, MANIFEST))
+        if moves or deleted:
+            with swap.writing(out):  # the commit point: from here on the next run finishes it
+                staging = self._staging or self._new_staged("").parent
+                atomic_write(staging / JOURNAL, json.dumps({"moves": moves, "deletes": deleted}).encode(),
+                             sync=True)
+            self._decided = True
+            _apply(staging, out)  # an error here keeps the staging folder: the next run finishes it
+            self._decided = False
         self.discard()
         return WriteReport(tuple(written), len(self._staged) - len(written), tuple(deleted))
 
     def discard(self) -> None:
         """Remove the staging folder (and the folder made to hold it, if still empty)."""
-        if self._staging is not None:
+        if self._staging is not None and not self._decided:
             shutil.rmtree(self._staging, ignore_errors=True)
             self._staging = None
             if self._made_parent and not any(self.out.parent.iterdir()):
                 self.out.parent.rmdir()
+
+
+def _apply(staging: Path, out: Path) -> None:
+    """Carry out the commit ``staging/journal.json`` decided (again, after a crash: every step can
+    be repeated): move each staged file into place, delete the stale files bookgen made."""
+    try:
+        journal = json.loads((staging / JOURNAL).read_text("utf-8"))
+        moves = [(str(a), str(b)) for a, b in journal["moves"]]
+        deletes = [str(rel) for rel in journal["deletes"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return  # no decided commit (or not one bookgen wrote): nothing to finish
+    for name, rel in moves:
+        source = staging / name
+        if (rel == MANIFEST or _inside(rel)) and "/" not in name and source.is_file():
+            target = out / rel
+            with swap.writing(target):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(source, target)
+    root = out.resolve()
+    for rel in deletes:
+        target = out / rel
+        if _inside(rel) and target.is_file() and not target.is_symlink() and target.resolve().is_relative_to(root):
+            with swap.writing(target):
+                target.unlink()
+            parent = target.parent
+            while parent != out and parent.is_dir() and not any(parent.iterdir()):
+                parent.rmdir()
+                parent = parent.parent
+
+
+def recover_tree(out: Path) -> None:
+    """After a killed run: finish a docs commit that was decided, remove abandoned staging."""
+    swap.recover(out, finish=lambda staging: _apply(staging, out))
 
 
 class _StagedTexts(Mapping[str, str]):

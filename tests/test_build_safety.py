@@ -161,7 +161,7 @@ def test_interrupted_build_leaves_no_partial_output(tmp_path: Path, sig: int, pr
 
 def test_signals_wait_until_the_swap_is_done(tmp_path: Path) -> None:
     """A signal arriving between the two renames of the swap is held and delivered afterwards."""
-    from bookgen import site
+    from bookgen import site, swap
 
     new, target = tmp_path / "new", tmp_path / "site"
     new.mkdir()
@@ -179,12 +179,12 @@ def test_signals_wait_until_the_swap_is_done(tmp_path: Path) -> None:
             # by another test (a test server), which does not block it; `bookgen build` has none
             signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
 
-    site.os.replace = replace_then_signal  # type: ignore[assignment]
+    swap.os.replace = replace_then_signal  # type: ignore[assignment]
     try:
         with pytest.raises(KeyboardInterrupt):
             site.swap_in(new, target)
     finally:
-        site.os.replace = real_replace  # type: ignore[assignment]
+        swap.os.replace = real_replace  # type: ignore[assignment]
     assert len(calls) == 2  # both renames ran before the interrupt was delivered
     assert (target / SITE_MARKER).read_text() == "x"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site-old-")]

@@ -39,7 +39,9 @@ def test_new_source_writes_a_pinned_yaml_that_checks(project: Path) -> None:
         "title: \"Gamma: talks resume next week\"\n"
         "title_from: first line of the text\n"
         "publisher: unknown\nurl: unknown\npublished: unknown\n"
-        f"sha256: {digest}\n")
+        f"sha256: {digest}\n"
+        "headings:  # proposed: short lines not ending like a sentence; keep only real headings\n"
+        "  - \"Gamma: talks resume next week\"\n")
     assert (project / "pins" / "third-report.txt").read_bytes() == seed.read_bytes()
     code, _, err = bookgen("check", "--root", str(project))
     assert code == 0 and "[bookgen.unused-source]" in err and "error" not in err.replace("0 error(s)", "")

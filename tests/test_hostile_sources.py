@@ -59,6 +59,11 @@ CASES: dict[str, tuple[str, Callable[[Path], None]]] = {
     "folder": ("seeds/", _nothing),
     "symlink-outside": ("seeds/case.txt", _symlink_outside),
     "symlinked-folder-outside": ("seeds/sub/case.txt", _symlink_dir_outside),
+    # red-team item 8: control characters are errors with their position, as CONTENT.md says
+    "escape": ("seeds/case.txt", _seed(b"Talks\nThe plan is \x1b[31magreed\x1b[0m.\n")),
+    "bell": ("seeds/case.txt", _seed(b"Talks\nThe plan\x07 is agreed.\n")),
+    "lone-cr": ("seeds/case.txt", _seed(b"Talks\r\nThe plan is agreed.\rIt is not.\r\n")),
+    "many-controls": ("seeds/case.txt", _seed(b"Talks\n" + b"\x1b" * 25 + b"\n")),
 }
 
 

@@ -28,7 +28,7 @@ def mini(tmp_path_factory):
     assert result.book is not None, result.problems.render()
     pages = render_pages(result.book, root / "templates")
     out = root / "out" / "briefing.pdf"
-    P.render_pdf(result.book, pages, out, version=P.content_version(root))
+    P.render_pdf(result.book, pages, out, version=P.content_version(root, result.book))
     return root, result.book, pages, out
 
 
@@ -91,7 +91,7 @@ def test_cover_contents_and_page_furniture(mini) -> None:
     reader = PdfReader(str(out))
     cover = " ".join(reader.pages[0].extract_text().split())
     assert book.title in cover and f"as of {book.as_of.label}" in cover
-    assert f"Version: {P.content_version(root)}" in cover
+    assert f"Version: {P.content_version(root, book)}" in cover
     assert "Contents" in reader.pages[1].extract_text()
     n = len(reader.pages)
     assert f"Page 2 of {n}" in reader.pages[1].extract_text()
@@ -142,7 +142,7 @@ def test_size_fonts_attachments_tags(mini, tmp_path: Path) -> None:
 def test_two_builds_are_byte_identical(mini, tmp_path: Path) -> None:
     root, book, pages, out = mini
     again = tmp_path / "again.pdf"
-    P.render_pdf(book, pages, again, version=P.content_version(root))
+    P.render_pdf(book, pages, again, version=P.content_version(root, book))
     assert again.read_bytes() == out.read_bytes()
 
 

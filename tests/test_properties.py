@@ -281,3 +281,12 @@ def test_tidy_equals_collapsing_blank_runs_with_a_regular_expression(text: str) 
     from bookgen.render import tidy
     lines = "\n".join(line.rstrip() for line in text.strip().split("\n"))
     assert tidy(text) == re.sub(r"\n{3,}", "\n\n", lines) + "\n"
+
+
+@SETTINGS
+@given(st.text(alphabet=st.sampled_from(list("ab “”‘’\"'—–-\n\t\u00a0.\x1c\x85") + ["\u2003", "\u2212"]), max_size=80))
+def test_fast_normalised_text_equals_normalise(text: str) -> None:
+    """The one-pass form used to index long texts (red-team item 4) is the reference's text."""
+    from bookgen.anchor import normalised_text
+
+    assert normalised_text(text) == normalise(text)[0]

@@ -98,3 +98,35 @@ def test_a_broken_template_in_the_working_tree_exits_1(repo: Path) -> None:
     (repo / "templates" / "method.md.j2").write_text("{% if %}\n", "utf-8")
     code, _, err = bookgen("diff", "--root", str(repo))
     assert code == 1 and "1 error(s) in its content or templates" in err and "Traceback" not in err
+
+
+# --- red-team item 2: diff never runs REV's code, never follows REV's links out ------------------
+
+def test_diff_never_renders_the_revisions_templates(repo: Path) -> None:
+    """A branch's template that would run a command when rendered (Jinja2 templates are code) is
+    not used: REV's content is rendered with the working tree's templates."""
+    git(repo, "switch", "-q", "main")
+    git(repo, "switch", "-q", "-c", "evil")
+    method = repo / "templates" / "method.md.j2"
+    method.write_text('{{ cycler.__init__.__globals__.os.system("touch PWNED") }}\n'
+                      + method.read_text("utf-8"), "utf-8")
+    git(repo, "commit", "-q", "-am", "evil template")
+    git(repo, "switch", "-q", "edit")
+    code, out, err = bookgen("diff", "--root", str(repo), "--stat", "evil")
+    assert code == 0, err
+    assert not (repo / "PWNED").exists() and not Path("PWNED").exists()
+    assert "changed: method.md" in out  # its pages are this tree's method page, with REV's content
+
+
+def test_diff_refuses_a_link_leaving_the_revision(repo: Path) -> None:
+    git(repo, "switch", "-q", "-c", "linked")
+    (repo / "seeds" / "passwd.txt").symlink_to("../../../../../../../../etc/passwd")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "a link out")
+    (repo / "seeds" / "passwd.txt").unlink()
+    git(repo, "commit", "-q", "-am", "gone")
+    code, out, err = bookgen("diff", "--root", str(repo), "HEAD~1")
+    assert code == 1 and "Traceback" not in err
+    assert err == ("error: cannot read revision 'HEAD~1': 'seeds/passwd.txt' at HEAD~1 is a link that leads "
+                   "outside the project (LinkOutsideDestinationError); diff never follows links out\n")
+    assert "root:" not in out + err

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bookgen.sourcetext import HEADING_MAX_CHARS, block_at, is_heading, parse_blocks
+from bookgen.sourcetext import HEADING_MAX_CHARS, block_at, looks_like_heading, parse_blocks, text_lines
 
 TEXT = ("Leaders meet\n"
         "The two presidents met in Florida.\n"
@@ -13,10 +13,11 @@ TEXT = ("Leaders meet\n"
         "| Dec. 2025 | A meeting |\n"
         "Comments\n"
         "| A | B |\n")
+HEADINGS = frozenset({"Leaders meet", "Comments"})
 
 
 def test_blocks_kinds_numbers_and_offsets() -> None:
-    blocks = parse_blocks(TEXT)
+    blocks = parse_blocks(TEXT, HEADINGS)
     assert [(b.number, b.kind) for b in blocks] == [
         (1, "heading"), (2, "paragraph"), (3, "paragraph"), (4, "row"), (5, "row"), (6, "row"),
         (7, "heading"), (8, "row")]
@@ -41,16 +42,26 @@ def test_a_row_without_a_closing_bar_keeps_its_last_cell() -> None:
 
 
 def test_accountable_blocks_are_paragraphs_and_body_rows() -> None:
-    blocks = parse_blocks(TEXT)
+    blocks = parse_blocks(TEXT, HEADINGS)
     assert [b.number for b in blocks if b.accountable] == [2, 3, 5, 6]
 
 
-def test_heading_rule() -> None:
-    assert is_heading("Key dates")
-    assert not is_heading("He said so.")
-    assert not is_heading("A line ending in a quote”")
-    assert not is_heading("x" * (HEADING_MAX_CHARS + 1))
-    assert is_heading("x" * HEADING_MAX_CHARS)
+def test_heading_proposal_rule() -> None:
+    assert looks_like_heading("Key dates")
+    assert not looks_like_heading("He said so.")
+    assert not looks_like_heading("A line ending in a quote”")
+    assert not looks_like_heading("x" * (HEADING_MAX_CHARS + 1))
+    assert looks_like_heading("x" * HEADING_MAX_CHARS)
+
+
+def test_only_listed_lines_are_headings() -> None:
+    """Red-team item 3: a short line is a paragraph unless the source YAML lists it."""
+    assert {b.kind for b in parse_blocks("x\n" * 1000)} == {"paragraph"}
+    assert [b.kind for b in parse_blocks(TEXT)][:3] == ["paragraph", "paragraph", "paragraph"]
+    assert [b.kind for b in parse_blocks("x\nLeaders meet\n| Leaders meet |\n", HEADINGS)] == [
+        "paragraph", "heading", "row"]
+    assert text_lines(TEXT) == ["Leaders meet", "The two presidents met in Florida.",
+                                "Indented paragraph, with trailing space.", "Comments"]
 
 
 def test_block_at_finds_the_holding_block_or_none_across_blocks() -> None:

@@ -2,16 +2,39 @@
 (``main.html``, which escapes the page <title>) before Material's and the project's templates, and
 in ``bookgen serve`` hands MkDocs' dev server to :mod:`bookgen.site` so a regeneration can ask
 for a rebuild at once, and tells it when MkDocs builds; keeps the theme's compiled templates for
-the next rebuild."""
+the next rebuild; and gives every heading id a namespace of its own (:func:`heading_id`)."""
 
 from __future__ import annotations
 
+import re
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
+
+
+HEADING_ID_PREFIX = "h-"
+# ids bookgen places itself: annotation anchors a-<id>, paragraphs p<N>, events, claims; and h-
+_BOOKGEN_IDS = re.compile(r"(?:a|event|claim|h)-.*|p\d+(?:_\d+)?", re.DOTALL)
+
+
+def heading_id(value: str, separator: str, slugify: Callable[[str, str], str] | None = None) -> str:
+    """The id of a heading: its slug, moved under ``h-`` when it would fall among the ids bookgen
+    places itself (``a-<annotation>``, ``p<N>``, ``event-…``, ``claim-…``), so no heading can take
+    one over: a source heading "A h script" took annotation ``h-script``'s anchor ``a-h-script``,
+    and a heading "p1" the anchor of ¶1. Other headings keep their slug (``#timeline``)."""
+    from markdown.extensions.toc import slugify as default
+
+    slug = (slugify or default)(value, separator)
+    return HEADING_ID_PREFIX + slug if _BOOKGEN_IDS.fullmatch(slug) else slug
 
 
 def on_config(config: Any) -> Any:
     config.theme.dirs.insert(0, str(Path(__file__).resolve().parent))
+    if "toc" in config.markdown_extensions:  # the project's own slugify, if any, is kept under the prefix
+        toc = config.mdx_configs.setdefault("toc", {})
+        own = toc.get("slugify")
+        if not (isinstance(own, partial) and own.func is heading_id):  # not twice for one config
+            toc["slugify"] = partial(heading_id, slugify=own)
     return config
 
 
