@@ -149,13 +149,14 @@ def navigation(book: Book, limit: int = NAV_LIMIT) -> list[Any]:
         place = k.nav
         assert place is not None
         made = k.pages(book)
+        title = html.escape(place.title)
         if k.index is None:
-            nav.append({place.title: made[0].path} if len(made) == 1 else
-                       {place.title: [{html.escape(p.title): p.path} for p in made]})
+            nav.append({title: made[0].path} if len(made) == 1 else
+                       {title: [{html.escape(p.title): p.path} for p in made]})
             continue
         entries = [p for p in made if p.path != k.index]
         shown = entries if len(entries) <= limit else []
-        nav.append({place.title: [k.index, *_nested(shown)]})
+        nav.append({title: [k.index, *_nested(shown)]})
     return nav
 
 

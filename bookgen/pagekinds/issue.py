@@ -28,7 +28,8 @@ def _context(book: Book, i: EntityId) -> dict[str, Any]:
 def _pages(book: Book) -> list[Page]:
     out = [Page(INDEX, "issues.md.j2", "Issues")]
     for i, x in book.issues.items():
-        out.append(Page(path(i), "issue.md.j2", x.title, lambda i=i: _context(book, i)))
+        parent = path(x.parent) if x.parent in book.issues else None
+        out.append(Page(path(i), "issue.md.j2", x.title, lambda i=i: _context(book, i), parent))
     return out
 
 

@@ -44,7 +44,7 @@ KIND = PageKind(
     make=_pages,
     index=INDEX,
     nav=NavPlace(70, "Sources"),
-    chapter=Chapter(90, "Appendix A: Sources", appendix=True),
+    chapter=Chapter(90, "Appendix A: Sources", brief=True, appendix=True),
     lists_annotations=True,
     homes=_homes,
 )

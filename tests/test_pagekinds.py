@@ -1,0 +1,93 @@
+"""The page-kind registry: one declaration per kind, and what is derived from it."""
+
+from __future__ import annotations
+
+import pkgutil
+
+import pytest
+
+from conftest import MINI, REPO_ROOT
+from bookgen import links as L
+from bookgen import pagekinds
+from bookgen.model import Book
+from bookgen.pdf import chapters
+from bookgen.pipeline import check
+from bookgen.render import render_pages
+
+
+@pytest.fixture(scope="module")
+def seed() -> Book:
+    book = check(REPO_ROOT).book
+    assert book is not None
+    return book
+
+
+@pytest.fixture(scope="module")
+def mini() -> Book:
+    book = check(MINI).book
+    assert book is not None
+    return book
+
+
+def test_every_module_of_the_package_declares_one_kind() -> None:
+    modules = sorted(m.name for m in pkgutil.iter_modules(pagekinds.__path__))
+    names = [k.name for k in pagekinds.kinds()]
+    assert sorted(names) == modules  # one kind per module, named after it
+    assert {"home", "issue", "actor", "date", "source", "overview", "claims", "watch", "method"} <= set(names)
+
+
+def test_places_are_unique(seed: Book) -> None:
+    navs = [k.nav.order for k in pagekinds.kinds() if k.nav]
+    prints = [k.chapter.order for k in pagekinds.kinds() if k.chapter]
+    assert len(navs) == len(set(navs)) and len(prints) == len(set(prints))
+    paths = [p.path for p in pagekinds.pages(seed)]
+    assert len(paths) == len(set(paths))
+
+
+def test_navigation_follows_the_declared_order_and_nests_sub_issues(seed: Book) -> None:
+    nav = pagekinds.navigation(seed)
+    titles = [next(iter(entry)) for entry in nav]
+    declared = [k.nav.title for k in sorted((k for k in pagekinds.kinds() if k.nav), key=lambda k: k.nav.order)]
+    assert titles == [t.replace("&", "&amp;") for t in declared]
+    issues = next(entry["Issues"] for entry in nav if "Issues" in entry)
+    guarantees = next(e for e in issues[1:] if isinstance(e, dict) and "Security guarantees for Ukraine" in e)
+    children = guarantees["Security guarantees for Ukraine"]
+    assert children[0] == {"Overview": L.issue_path("security-guarantees")}
+    assert {"US–Ukraine (bilateral) security guarantees": L.issue_path("bilateral-guarantees")} in children
+
+
+def test_every_page_is_in_the_navigation_or_an_overflow(seed: Book) -> None:
+    def paths(node: object) -> set[str]:
+        if isinstance(node, str):
+            return {node}
+        if isinstance(node, dict):
+            return set().union(*(paths(v) for v in node.values()))
+        if isinstance(node, list):
+            return set().union(*(paths(v) for v in node)) if node else set()
+        return set()
+
+    assert paths(pagekinds.navigation(seed)) == {p.path for p in pagekinds.pages(seed)}
+    short = pagekinds.navigation(seed, limit=1)
+    assert pagekinds.nav_overflow(seed, limit=1)
+    assert paths(short) < {p.path for p in pagekinds.pages(seed)}
+
+
+def test_print_chapters_and_the_brief(seed: Book, mini: Book) -> None:
+    pages = render_pages(mini, REPO_ROOT / "templates")
+    full = chapters(mini, pages)
+    brief = chapters(mini, pages, brief=True)
+    assert [c.title for c in brief] == ["Summary", "Where each side stands", "What to watch", "Appendix A: Sources"]
+    assert brief[-1].entries == ()  # the brief lists its sources, it does not print them
+    placed = {p for c in full for p in (c.intro, *c.entries) if p}
+    assert placed == set(pages)  # the full book has every page
+    assert [c.title for c in full] == [c.title for c in pagekinds.print_chapters(mini)]
+
+
+def test_incremental_dependencies_come_from_the_kinds(mini: Book) -> None:
+    listing = pagekinds.listing_pages(mini)
+    assert {L.HOME, L.ISSUES, L.ACTORS, L.TIMELINE, L.SOURCES, L.CLAIMS, L.POSITIONS, L.METHOD, "watch.md"} == listing
+    ann = next(iter(mini.annotations.values()))
+    homes = pagekinds.annotation_pages(mini, ann)
+    assert L.source_path(ann.source) in homes
+    assert all(L.actor_path(a) in homes for a in ann.actors)
+    assert all(L.issue_path(i) in homes for i in ann.issues)
