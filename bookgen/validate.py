@@ -18,6 +18,7 @@ from bookgen.entities import (Actor, Annotation, Claim, Entities, Event, Figure,
 from bookgen.ids import EntityId
 from bookgen.load import KINDS, LoadedContent
 from bookgen.problems import Problems
+from bookgen.salvage import Salvaged, salvage
 from bookgen.schemas import plain_message, quick_check, suggest, validator
 from bookgen.yamlstrict import YamlDocument
 
@@ -25,10 +26,12 @@ from bookgen.yamlstrict import YamlDocument
 class _Reader:
     """Helpers to read a schema-checked document while keeping positions."""
 
-    def __init__(self, doc: YamlDocument, problems: Problems, refs: list[tuple[str, str, Loc]]) -> None:
+    def __init__(self, doc: YamlDocument, problems: Problems, refs: list[tuple[str, str, Loc]],
+                 salvaged: Salvaged | None = None) -> None:
         self.doc = doc
         self.problems = problems
         self.refs = refs
+        self.salvaged = salvaged
 
     def ref(self, target: str, value: str | None, *path: Any) -> None:
         """Note a reference to another entity, to be checked once everything is built."""
@@ -40,7 +43,8 @@ class _Reader:
             self.ref(target, value, *path, key, i)
 
     def loc(self, *path: Any) -> Loc:
-        return Loc.at(self.doc.path, self.doc, path)
+        node = self.salvaged.original_path(path) if self.salvaged else path
+        return Loc.at(self.doc.path, self.doc, node)
 
     def date(self, value: str | None, *path: Any) -> BookDate | None:
         if value is None:
@@ -97,6 +101,16 @@ def declared_ids(loaded: LoadedContent) -> dict[str, set[str]]:
 def check_schema(doc: YamlDocument, schema_name: str, problems: Problems) -> bool:
     """Check ``doc`` against the named schema, reporting every violation; True if it passed."""
     return _schema_ok(doc, schema_name, problems)
+
+
+def _schema_checked(doc: YamlDocument, schema_name: str, problems: Problems) -> tuple[Any, Salvaged | None]:
+    """The data to build from: the document's own when it passes its schema; otherwise (its
+    errors reported) what is left once every broken node is taken out, so the rest of the file is
+    still built and checked; None when nothing is left (the file as a whole is broken)."""
+    if _schema_ok(doc, schema_name, problems):
+        return doc.data, None
+    salvaged = salvage(doc.data, schema_name)
+    return (None, None) if salvaged is None else (salvaged.data, salvaged)
 
 
 def _build_source(sid: EntityId, d: dict[str, Any], r: _Reader) -> Source:
@@ -180,17 +194,17 @@ _BUILT: dict[tuple[str, EntityId], tuple[YamlDocument, Any, list[tuple[str, str,
 
 
 def _build(kind: str, eid: EntityId, doc: YamlDocument, problems: Problems,
-           refs: list[tuple[str, str, Loc]]) -> Any:
+           refs: list[tuple[str, str, Loc]], data: Any, salvaged: Salvaged | None) -> Any:
     hit = _BUILT.get((kind, eid))
-    if hit is not None and hit[0] is doc:
+    if salvaged is None and hit is not None and hit[0] is doc:
         refs.extend(hit[2])
         return hit[1]
     before, own = len(problems.items), []
-    reader = _Reader(doc, problems, own)
+    reader = _Reader(doc, problems, own, salvaged)
     builder = _build_annotations if kind == "annotations" else _BUILDERS[kind]
-    built = builder(eid, doc.data, reader)
+    built = builder(eid, data, reader)
     refs.extend(own)
-    if len(problems.items) == before and memo.ENABLED:
+    if salvaged is None and len(problems.items) == before and memo.ENABLED:
         _BUILT[(kind, eid)] = (doc, built, own)
     return built
 
@@ -201,10 +215,11 @@ def validate(loaded: LoadedContent, problems: Problems) -> Entities:
     refs: list[tuple[str, str, Loc]] = []
     for kind, docs in loaded.docs.items():
         for eid, doc in docs.items():
-            if not _schema_ok(doc, KINDS[kind], problems):
+            data, salvaged = _schema_checked(doc, KINDS[kind], problems)
+            if data is None:
                 continue
             if kind == "annotations":
-                for ann in _build(kind, eid, doc, problems, refs):
+                for ann in _build(kind, eid, doc, problems, refs, data, salvaged):
                     first = entities.annotations.get(ann.id)
                     if first is not None:
                         problems.error(ann.loc.path, ann.loc.line, ann.loc.col,
@@ -214,7 +229,7 @@ def validate(loaded: LoadedContent, problems: Problems) -> Entities:
                         continue
                     entities.annotations[ann.id] = ann
                 continue
-            built = _build(kind, eid, doc, problems, refs)
+            built = _build(kind, eid, doc, problems, refs, data, salvaged)
             if built is not None:
                 getattr(entities, kind)[eid] = built
     _check_sources(loaded, entities, problems)
