@@ -100,6 +100,19 @@ class SourceIndex:
                 return False
         return True
 
+    def across_blocks(self, quote: str) -> tuple[int, int] | None:
+        """The one span where ``quote`` is found once spacing is ignored altogether and which
+        crosses a block break (words on two lines, a line break where the quote has none), or None."""
+        norm, origin = self.normalised
+        compact = [(ch, origin[i]) for i, ch in enumerate(norm) if ch != " "]
+        text = "".join(ch for ch, _ in compact)
+        needle = "".join(normalise(quote)[0].split())
+        found = find_all(text, needle) if needle else []
+        if len(found) != 1:
+            return None
+        span = (compact[found[0]][1], compact[found[0] + len(needle) - 1][1] + 1)
+        return span if block_at(self.source.blocks, *span) is None else None
+
     def position(self, offset: int) -> tuple[int, int]:
         text = self.source.text
         line = text.count("\n", 0, offset) + 1
@@ -147,6 +160,10 @@ def locate(index: SourceIndex, quote: str, prefix: str | None, suffix: str | Non
     src = index.source
     spans, exact = index.matches(quote, prefix, suffix)
     if not spans:
+        across = index.across_blocks(quote)
+        if across is not None:
+            _across_paragraphs(index, across, loc, problems, what)
+            return None
         near = index.closest(quote)
         hint = (f"; closest passage (¶{near[1].number}, {near[0]:.0%}): \"{_excerpt(near[1].text)}\""
                 if near else "")
@@ -164,11 +181,23 @@ def locate(index: SourceIndex, quote: str, prefix: str | None, suffix: str | Non
     start, end = spans[0]
     block = block_at(src.blocks, start, end)
     if block is None:
-        problems.error(loc.path, loc.line, loc.col, f"{what} runs across two paragraphs of source "
-                       f"'{src.id}'; quote within one paragraph (split it into two annotations)",
-                       "quote-spans-paragraphs")
+        _across_paragraphs(index, spans[0], loc, problems, what)
         return None
     return start, end, block, exact
+
+
+def _across_paragraphs(index: SourceIndex, span: tuple[int, int], loc: Loc, problems: Problems, what: str) -> None:
+    """Report a quote that is in the text but crosses a paragraph (or line) break."""
+    src = index.source
+    first = next((b for b in src.blocks if b.end > span[0]), None)
+    last = next((b for b in reversed(src.blocks) if b.start < span[1]), None)
+    paras = f"¶{first.number} and ¶{last.number}" if first and last else "two paragraphs"
+    line_a, line_b = index.position(span[0])[0], index.position(span[1])[0]
+    lines = f"lines {line_a}–{line_b}" if line_b != line_a else f"line {line_a}"
+    problems.error(loc.path, loc.line, loc.col, f"{what} is in source '{src.id}' but runs across the break "
+                   f"between {paras} ({src.path} {lines}); a quote must lie within one paragraph: quote "
+                   "the words on one side of the break, or split it into two annotations",
+                   "quote-across-paragraphs")
 
 
 # (source text's sha256, quote, prefix, suffix) -> where it was found, when found without any
