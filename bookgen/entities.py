@@ -78,11 +78,34 @@ class Statement:
 
 @dataclass(frozen=True, slots=True)
 class LeftOut:
-    quote: str
+    """Paragraphs an editor leaves uncited on purpose: the one holding ``quote``, the numbers in
+    ``paragraphs`` ("3-9"), or a transcript's every turn by ``speaker``."""
+
+    quote: str | None
     prefix: str | None
     suffix: str | None
     reason: str
     loc: Loc
+    paragraphs: str | None = None
+    speaker: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HeardAs:
+    """The source's wording (a transcription error, "Mertz") and what is meant ("Merz")."""
+
+    heard: str
+    meant: str
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """A transcript's speaker: a label as written before the colon, and/or a time range."""
+
+    label: str | None
+    actor: EntityId | None
+    start: str | None
+    end: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +122,9 @@ class Source:
     left_out: tuple[LeftOut, ...]
     loc: Loc
     short: str | None = None  # a short name for sentences ("Closer than ever")
+    kind: str = "article"  # article | transcript
+    speakers: tuple[Speaker, ...] = ()
+    heard_as: tuple[HeardAs, ...] = ()
 
     @property
     def short_name(self) -> str:
@@ -137,6 +163,7 @@ class Issue:
     status: tuple[StatusEntry, ...]
     open_questions: tuple[Statement, ...]
     loc: Loc
+    kind: str = "negotiation"  # negotiation | background (context: no status, not on the status board)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +215,7 @@ class Annotation:
     figure: Figure | None
     loc: Loc
     quote_loc: Loc
+    heard_as: tuple[HeardAs, ...] = ()  # this quote's own, besides its source's
 
 
 @dataclass

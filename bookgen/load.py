@@ -16,7 +16,8 @@ from pathlib import Path
 from bookgen import memo
 from bookgen.ids import EntityId, id_problem
 from bookgen.problems import Problems
-from bookgen.sourcetext import Block, parse_blocks
+from bookgen.sourcetext import Block
+from bookgen.transcript import rules_of, split_source
 from bookgen.yamlstrict import YamlDocument, decode_text, read_yaml, too_large
 
 # content sub-folder -> schema name
@@ -40,6 +41,7 @@ class SourceText:
     text: str
     sha256: str
     blocks: tuple[Block, ...]
+    origin: tuple[tuple[int, int, int], ...] = ()  # a transcript's pieces' file positions (bookgen.transcript)
 
 
 @dataclass
@@ -167,7 +169,8 @@ def read_source_text(root: Path, source_id: EntityId, doc: YamlDocument,
         return None
     raw = resolved.read_bytes()
     digest = hashlib.sha256(raw).hexdigest()
-    hit = _TEXTS.get((source_id, written))
+    reading = repr(rules_of(doc.data))  # a transcript's speaker map changes how it is read
+    hit = _TEXTS.get((source_id, written, reading))
     if hit is not None and hit.sha256 == digest:
         return hit
     before = len(problems.items)
@@ -177,12 +180,13 @@ def read_source_text(root: Path, source_id: EntityId, doc: YamlDocument,
     if not text.strip():
         fail(f"source file '{written}' is empty; a source needs text to cite", "source-empty")
         return None
-    source = SourceText(source_id, written, text, digest, parse_blocks(text))
+    split = split_source(text, doc.data)
+    source = SourceText(source_id, written, split.text, digest, split.blocks, split.origin)
     if len(problems.items) == before and memo.ENABLED:
-        _TEXTS[(source_id, written)] = source
+        _TEXTS[(source_id, written, reading)] = source
     return source
 
 
 # (source id, file as written) -> the text last read without any problem, split into blocks; used
 # again only if the file's bytes have the same sha256 (serve reads every source after each edit).
-_TEXTS: dict[tuple[EntityId, str], SourceText] = {}
+_TEXTS: dict[tuple[EntityId, str, str], SourceText] = {}

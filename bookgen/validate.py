@@ -13,8 +13,8 @@ import fastjsonschema
 
 from bookgen import memo
 from bookgen.dates import BookDate, DateError, parse_date
-from bookgen.entities import (Actor, Annotation, Claim, Entities, Event, Figure, Issue, LeftOut, Loc,
-                              Source, Statement, StatusEntry)
+from bookgen.entities import (Actor, Annotation, Claim, Entities, Event, Figure, HeardAs, Issue, LeftOut, Loc,
+                              Source, Speaker, Statement, StatusEntry)
 from bookgen.ids import EntityId
 from bookgen.load import KINDS, LoadedContent
 from bookgen.problems import Problems
@@ -113,12 +113,41 @@ def _schema_checked(doc: YamlDocument, schema_name: str, problems: Problems) -> 
     return (None, None) if salvaged is None else (salvaged.data, salvaged)
 
 
+def _heard_as(d: dict[str, Any]) -> tuple[HeardAs, ...]:
+    return tuple(HeardAs(heard, meant) for heard, meant in d.get("heard_as", {}).items())
+
+
+def _left_out(d: dict[str, Any], r: _Reader) -> tuple[LeftOut, ...]:
+    out = []
+    transcript = d.get("kind") == "transcript"
+    for i, x in enumerate(d.get("left_out", [])):
+        given = [k for k in ("quote", "paragraphs", "speaker") if k in x]
+        loc = r.loc("left_out", i, given[0] if given else "reason")
+        if len(given) != 1 or (x.get("speaker") and not transcript):
+            why = ("'speaker' is for transcripts (kind: transcript); use quote or paragraphs" if len(given) == 1
+                   else f"give one of quote, paragraphs or speaker, not {' and '.join(given)}" if given
+                   else "say which paragraphs: add quote, paragraphs (e.g. 3-9) or, in a transcript, speaker")
+            r.problems.error(loc.path, loc.line, loc.col, f"left_out[{i + 1}]: {why}", "schema")
+            continue
+        out.append(LeftOut(x.get("quote"), x.get("prefix"), x.get("suffix"), x["reason"], loc,
+                           x.get("paragraphs"), x.get("speaker")))
+    return tuple(out)
+
+
 def _build_source(sid: EntityId, d: dict[str, Any], r: _Reader) -> Source:
     published = None if d["published"] == "unknown" else r.date(d["published"], "published")
-    left_out = tuple(LeftOut(x["quote"], x.get("prefix"), x.get("suffix"), x["reason"], r.loc("left_out", i, "quote"))
-                     for i, x in enumerate(d.get("left_out", [])))
+    speakers = []
+    for i, x in enumerate(d.get("speakers", [])):
+        r.ref("actor", x.get("actor"), "speakers", i, "actor")
+        speakers.append(Speaker(x.get("label"), x.get("actor"), x.get("from"), x.get("to")))
+    if speakers and d.get("kind") != "transcript":
+        loc = r.loc("speakers")
+        r.problems.error(loc.path, loc.line, loc.col, "speakers are for transcripts; add `kind: transcript` "
+                         "or remove them", "schema")
     return Source(sid, d["file"], d["title"], d.get("title_from"), d["publisher"], d["url"], published,
-                  d.get("published_note"), d["sha256"], left_out, r.loc(), d.get("short"))
+                  d.get("published_note"), d["sha256"], _left_out(d, r), r.loc(), d.get("short"),
+                  d.get("kind", "article"),
+                  tuple(speakers), _heard_as(d))
 
 
 def _build_actor(aid: EntityId, d: dict[str, Any], r: _Reader) -> Actor:
@@ -132,7 +161,7 @@ def _build_issue(iid: EntityId, d: dict[str, Any], r: _Reader) -> Issue:
     r.ref("issue", d.get("parent"), "parent")
     r.refs_in("issue", d, "related")
     status = []
-    for i, s in enumerate(d["status"]):
+    for i, s in enumerate(d.get("status", [])):
         as_of = r.date(s["as_of"], "status", i, "as_of")
         r.refs_in("annotation", s, "cite", "status", i)
         if as_of is not None:
@@ -140,7 +169,7 @@ def _build_issue(iid: EntityId, d: dict[str, Any], r: _Reader) -> Issue:
     questions = tuple(r.statement(q, "open_questions", i) for i, q in enumerate(d.get("open_questions", [])))
     return Issue(iid, d["title"], d.get("parent"), tuple(d.get("related", [])),
                  r.statement(d["summary"], "summary"), tuple(sorted(status, key=lambda s: s.as_of.sort_key)),
-                 questions, r.loc())
+                 questions, r.loc(), d.get("kind", "negotiation"))
 
 
 def _build_event(eid: EntityId, d: dict[str, Any], r: _Reader) -> Event | None:
@@ -177,7 +206,7 @@ def _build_annotations(sid: EntityId, d: dict[str, Any], r: _Reader) -> list[Ann
             a.get("speaker"), a.get("audience"), actors, tuple(a.get("issues", [])),
             r.date(a.get("date"), "annotations", i, "date"), a.get("event"), a.get("claim"), a.get("stance"),
             Figure(fig["value"], fig["unit"], fig["measures"]) if fig else None,
-            r.loc("annotations", i), r.loc("annotations", i, "quote")))
+            r.loc("annotations", i), r.loc("annotations", i, "quote"), _heard_as(a)))
     return out
 
 

@@ -213,7 +213,7 @@ def test_salvage_keeps_original_positions_through_rounds() -> None:
     from bookgen.salvage import salvage
 
     data = {"source": "s", "annotations": [
-        {"id": "a", "kind": "statement", "quote": "q", "note": "n"},  # statement without speaker
+        {"id": "a", "kind": "position", "quote": "q", "note": "n", "issues": ["i"]},  # no stance
         {"id": "b", "kind": "assessment", "quote": "q", "note": "n", "extra": "x"},
         {"id": "c", "kind": "assessment", "quote": "q", "note": "n"}]}
     got = salvage(data, "annotations")
