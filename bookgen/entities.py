@@ -125,6 +125,9 @@ class Source:
     kind: str = "article"  # article | transcript
     speakers: tuple[Speaker, ...] = ()
     heard_as: tuple[HeardAs, ...] = ()
+    author: str | None = None
+    metadata_from: tuple[tuple[str, str], ...] = ()  # (field, where in the file its value came from)
+    original: str | None = None  # the file as published, when the text was extracted from it
 
     @property
     def short_name(self) -> str:

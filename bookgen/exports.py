@@ -190,6 +190,8 @@ _TYPES: dict[str, Any] = {
     "Figure | None": {"anyOf": [{"$ref": "#/$defs/Figure"}, {"type": "null"}]},
     "tuple[HeardAs, ...]": {"type": "array", "items": {"$ref": "#/$defs/HeardAs"}},
     "tuple[Speaker, ...]": {"type": "array", "items": {"$ref": "#/$defs/Speaker"}},
+    "tuple[tuple[str, str], ...]": {"type": "array", "items": {"type": "array", "items": {"type": "string"},
+                                                              "minItems": 2, "maxItems": 2}},
 }
 _ENTITIES = (Source, Actor, Issue, Event, Claim, Annotation, Statement, StatusEntry, LeftOut, Figure, HeardAs, Speaker)
 

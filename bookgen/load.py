@@ -109,7 +109,34 @@ def load_content(root: Path, problems: Problems) -> LoadedContent:
         text = read_source_text(root, source_id, doc, problems)
         if text is not None:
             loaded.texts[source_id] = text
+        check_original(root, doc, problems)
     return loaded
+
+
+def check_original(root: Path, doc: YamlDocument, problems: Problems) -> None:
+    """The original a text was extracted from (``original:``) must be under seeds/ and unchanged
+    (``original_sha256``): it is the evidence the extracted text is checked against."""
+    data = doc.data
+    if not isinstance(data, dict) or not isinstance(data.get("original"), str):
+        return
+    written, pinned = data["original"], data.get("original_sha256")
+    path = Path(written)
+    if path.is_absolute() or ".." in path.parts or not written.startswith("seeds/") \
+            or not Path(os.path.realpath(root / path)).is_relative_to((root / "seeds").resolve()):
+        line, col = doc.mark(("original",))
+        problems.error(doc.path, line, col, f"original '{written}' must be a relative path under seeds/, such as "
+                       "'seeds/originals/article.html'", "source-outside-seeds")
+    elif not (root / path).is_file():
+        line, col = doc.mark(("original",))
+        problems.error(doc.path, line, col, f"original '{written}' does not exist; put the file back or remove "
+                       "`original` and `original_sha256`", "source-missing")
+    elif isinstance(pinned, str):
+        digest = hashlib.sha256((root / path).read_bytes()).hexdigest()
+        if digest != pinned:
+            line, col = doc.mark(("original_sha256",))
+            problems.warning(doc.path, line, col, f"original '{written}' changed since it was imported (sha256 "
+                             f"{digest}); import it again or, if the text in `file` is still right, set "
+                             "original_sha256 to that value", "original-changed")
 
 
 # path as shown -> (sha256 of its bytes, the document read from them without any problem). A long

@@ -147,7 +147,8 @@ def _build_source(sid: EntityId, d: dict[str, Any], r: _Reader) -> Source:
     return Source(sid, d["file"], d["title"], d.get("title_from"), d["publisher"], d["url"], published,
                   d.get("published_note"), d["sha256"], _left_out(d, r), r.loc(), d.get("short"),
                   d.get("kind", "article"),
-                  tuple(speakers), _heard_as(d))
+                  tuple(speakers), _heard_as(d), d.get("author"), tuple(d.get("metadata_from", {}).items()),
+                  d.get("original"))
 
 
 def _build_actor(aid: EntityId, d: dict[str, Any], r: _Reader) -> Actor:
