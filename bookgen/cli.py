@@ -115,11 +115,16 @@ def new_group() -> None:
 @ROOT_OPTION
 @click.argument("file")
 @click.option("--id", "sid", help="Source id (default: from the file name).")
-def new_source_cmd(root: Path, file: str, sid: str | None) -> None:
-    """Write content/sources/<id>.yaml for FILE (under seeds/), pinned, with a title from its text."""
+@click.option("--kind", type=click.Choice(["article", "transcript"]), default="article", show_default=True,
+              help="transcript: read FILE as speaker turns with timestamps.")
+def new_source_cmd(root: Path, file: str, sid: str | None, kind: str) -> None:
+    """Write content/sources/<id>.yaml for FILE, pinned, with the metadata the file carries.
+
+    FILE is a .txt under seeds/, or a saved web page (.html, .htm) or a .pdf from anywhere: its
+    text is extracted into seeds/<id>.txt and the file kept as seeds/originals/<id>.<ext>."""
     from bookgen.editor import new_source
 
-    sys.exit(new_source(root.resolve(), file, sid, sys.stdout, sys.stderr))
+    sys.exit(new_source(root.resolve(), file, sid, sys.stdout, sys.stderr, kind))
 
 
 @main.command("schema")
