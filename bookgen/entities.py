@@ -133,6 +133,11 @@ class Source:
     def short_name(self) -> str:
         return self.short or self.title
 
+    @property
+    def metadata_known(self) -> tuple[tuple[str, str], ...]:
+        """``metadata_from`` without the fields the file did not carry."""
+        return tuple(pair for pair in self.metadata_from if pair[1] != "unknown")
+
 
 @dataclass(frozen=True, slots=True)
 class Actor:
