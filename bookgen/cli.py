@@ -127,6 +127,21 @@ def new_source_cmd(root: Path, file: str, sid: str | None, kind: str) -> None:
     sys.exit(new_source(root.resolve(), file, sid, sys.stdout, sys.stderr, kind))
 
 
+def _scaffold_command(kind: str) -> None:
+    @new_group.command(kind, help=f"Write content/{kind}s/ID.yaml with the required fields of {'an' if kind[0] in 'aeiou' else 'a'} "
+                       f"{kind}, empty: `bookgen check` rejects it until they are filled.")
+    @ROOT_OPTION
+    @click.argument("entity_id", metavar="ID")
+    def command(root: Path, entity_id: str) -> None:
+        from bookgen.scaffold import new_entity
+
+        sys.exit(new_entity(root.resolve(), kind, entity_id, sys.stdout, sys.stderr))
+
+
+for _kind in ("actor", "issue", "event", "claim"):
+    _scaffold_command(_kind)
+
+
 @main.command("schema")
 @click.argument("kind", required=False, type=click.Choice(["source", "actor", "issue", "event", "claim",
                                                            "annotations"]))
