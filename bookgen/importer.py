@@ -292,8 +292,8 @@ def pdf_paragraphs(pages: list[str]) -> str:
             current += stripped
         else:
             current = f"{current} {stripped}" if current else stripped
-        if line.endswith(" ") and following.strip():
-            continue  # wrapped at a space: the paragraph runs on
+        if (line.endswith(" ") or stripped.endswith("-")) and following.strip():
+            continue  # wrapped at a space or a hyphen: the paragraph runs on
         ends = stripped.endswith(_SENTENCE_END) and (len(stripped) < 0.85 * width or not line.endswith(" "))
         if ends or len(stripped) < 0.6 * width or not following.strip():
             paragraphs.append(current)

@@ -6,9 +6,9 @@ into paragraphs here, the way :func:`bookgen.sourcetext.parse_blocks` reads an a
 - A timestamp at the start of a line (``00:22``, ``1:02:03``, ``[00:01:22]``, alone on its line or
   glued to the words after it) is taken out of the text and kept as the paragraph's time
   (shown on the source page, linkable as ``#t-00-22``).
-- ``SPEAKER:`` at the start of a line (after any timestamp) starts a new turn. When the source
-  YAML lists ``speakers`` with a ``label``, only those labels count (``President Trump:``);
-  otherwise any label of up to five words in capitals does (``TRUMP:``, ``Q:``). A ``speakers`` entry with ``from`` (and an
+- ``SPEAKER:`` at the start of a line (after any timestamp) starts a new turn: a label of up to
+  five words in capitals (``TRUMP:``, ``Q:``), or any label the source YAML lists under
+  ``speakers`` (``President Trump:``). A ``speakers`` entry with ``from`` (and an
   optional ``to``) names who speaks in that time range, for transcripts without labels.
 - Lines wrapped inside a turn are joined with one space, so a sentence broken over lines (or over
   timestamps) reads, and can be quoted, as one. A blank line also ends a paragraph.
@@ -153,11 +153,10 @@ def _speaker_at(rules: tuple[SpeakerRule, ...], time: str | None) -> SpeakerRule
 
 def _label(rest: str, labels: dict[str, SpeakerRule]) -> tuple[str, int] | None:
     """The speaker label a line starts with, and where its words start; None if it has none."""
-    if labels:
-        for label in labels:
-            if rest.startswith(label + ":") and (len(rest) == len(label) + 1 or rest[len(label) + 1].isspace()):
-                return label, len(label) + 1 + len(rest[len(label) + 1:]) - len(rest[len(label) + 1:].lstrip())
-        return None
+    for label in labels:
+        after = rest[len(label) + 1:]
+        if rest.startswith(label + ":") and (not after or after[0].isspace()):
+            return label, len(rest) - len(after.lstrip())
     m = _CAPS_LABEL.match(rest)
     return (m.group(1), m.end()) if m else None
 
