@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from bookgen import memo
-from bookgen.entities import Entities, Loc
+from bookgen.entities import Annotation, Entities, LeftOut, Loc
 from bookgen.ids import EntityId
 from bookgen.load import SourceText
 from bookgen.problems import Problems
 from bookgen.sourcetext import Block, block_at
+from bookgen.transcript import origin_position
 
 QUOTES = {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
           "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"'}
@@ -112,7 +113,24 @@ class SourceIndex:
                 return False
         return True
 
+    def across_blocks(self, quote: str) -> tuple[int, int] | None:
+        """The one span where ``quote`` is found once spacing is ignored altogether and which
+        crosses a block break (words on two lines, a line break where the quote has none), or None."""
+        norm, origin = self.normalised
+        compact = [(ch, origin[i]) for i, ch in enumerate(norm) if ch != " "]
+        text = "".join(ch for ch, _ in compact)
+        needle = "".join(normalise(quote)[0].split())
+        found = find_all(text, needle) if needle else []
+        if len(found) != 1:
+            return None
+        span = (compact[found[0]][1], compact[found[0] + len(needle) - 1][1] + 1)
+        return span if block_at(self.source.blocks, *span) is None else None
+
     def position(self, offset: int) -> tuple[int, int]:
+        """(line, column) in the source's file of an offset into its text."""
+        read = origin_position(self.source.origin, offset)
+        if read is not None:
+            return read
         text = self.source.text
         line = text.count("\n", 0, offset) + 1
         return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
@@ -220,6 +238,10 @@ def locate(index: SourceIndex, quote: str, prefix: str | None, suffix: str | Non
     src = index.source
     spans, exact = index.matches(quote, prefix, suffix)
     if not spans:
+        across = index.across_blocks(quote)
+        if across is not None:
+            _across_paragraphs(index, across, loc, problems, what)
+            return None
         near = index.closest(quote)
         hint = (f"; closest passage (¶{near[1].number}, {near[0]:.0%}): \"{_excerpt(near[1].text)}\""
                 if near else "")
@@ -237,11 +259,23 @@ def locate(index: SourceIndex, quote: str, prefix: str | None, suffix: str | Non
     start, end = spans[0]
     block = block_at(src.blocks, start, end)
     if block is None:
-        problems.error(loc.path, loc.line, loc.col, f"{what} runs across two paragraphs of source "
-                       f"'{src.id}'; quote within one paragraph (split it into two annotations)",
-                       "quote-spans-paragraphs")
+        _across_paragraphs(index, spans[0], loc, problems, what)
         return None
     return start, end, block, exact
+
+
+def _across_paragraphs(index: SourceIndex, span: tuple[int, int], loc: Loc, problems: Problems, what: str) -> None:
+    """Report a quote that is in the text but crosses a paragraph (or line) break."""
+    src = index.source
+    first = next((b for b in src.blocks if b.end > span[0]), None)
+    last = next((b for b in reversed(src.blocks) if b.start < span[1]), None)
+    paras = f"¶{first.number} and ¶{last.number}" if first and last else "two paragraphs"
+    line_a, line_b = index.position(span[0])[0], index.position(span[1])[0]
+    lines = f"lines {line_a}–{line_b}" if line_b != line_a else f"line {line_a}"
+    problems.error(loc.path, loc.line, loc.col, f"{what} is in source '{src.id}' but runs across the break "
+                   f"between {paras} ({src.path} {lines}); a quote must lie within one paragraph: quote "
+                   "the words on one side of the break, or split it into two annotations",
+                   "quote-across-paragraphs")
 
 
 # (source text's sha256, quote, prefix, suffix) -> where it was found, when found without any
@@ -273,21 +307,63 @@ def _locate(index: SourceIndex, quote: str, prefix: str | None, suffix: str | No
 class Anchoring:
     anchors: dict[EntityId, Anchor]
     left_out: dict[EntityId, dict[int, str]]  # source -> paragraph number -> reason
+    turn_speakers: dict[EntityId, EntityId] = field(default_factory=dict)  # annotation -> its turn's actor
+
+
+def _turn_speaker(ann: Annotation, block: Block | None, transcript: bool, turn_speakers: dict[EntityId, EntityId],
+                  problems: Problems) -> None:
+    """An annotation quoting a transcript turn speaks with the turn's actor unless it names its own
+    speaker; a statement or position with neither is reported."""
+    if ann.speaker:
+        return
+    actor = block.turn.actor if block is not None and block.turn is not None else None
+    if actor:
+        turn_speakers[ann.id] = EntityId(actor)
+    elif ann.kind in ("statement", "position") and (block is not None or not transcript):
+        hint = (" (the transcript turn it quotes names no actor: map its label under the source's `speakers`)"
+                if transcript else "")
+        problems.error(ann.loc.path, ann.loc.line, ann.loc.col, f"annotation '{ann.id}' is a {ann.kind} and needs "
+                       f"a speaker: add `speaker:` with an actor id{hint}", "missing-speaker")
+
+
+def _left_out_block(item: LeftOut, text: SourceText, problems: Problems) -> list[int]:
+    """The paragraph numbers a range or speaker ``left_out`` entry covers; reported if none."""
+    loc = item.loc
+    if item.paragraphs is not None:
+        first, _, last = item.paragraphs.partition("-")
+        a, b = int(first), int(last or first)
+        if 1 <= a <= b <= len(text.blocks):
+            return list(range(a, b + 1))
+        problems.error(loc.path, loc.line, loc.col, f"paragraphs {item.paragraphs}: source '{text.id}' has "
+                       f"paragraphs 1-{len(text.blocks)}; give a range within them, first number first",
+                       "left-out-range")
+        return []
+    found = [b.number for b in text.blocks if b.turn is not None and item.speaker in (b.turn.speaker, b.turn.actor)]
+    if not found:
+        speakers = sorted({b.turn.speaker or "" for b in text.blocks if b.turn is not None and b.turn.speaker})
+        problems.error(loc.path, loc.line, loc.col, f"no turn of speaker '{item.speaker}' in source '{text.id}'"
+                       f"{'; its speakers: ' + ', '.join(speakers) if speakers else ''}", "left-out-not-found")
+    return found
 
 
 def anchor(entities: Entities, texts: dict[EntityId, SourceText], problems: Problems) -> Anchoring:
     """Anchor every annotation and every left-out passage; report accounting gaps as warnings."""
     indexes = {sid: SourceIndex(t) for sid, t in texts.items()}
     anchors: dict[EntityId, Anchor] = {}
+    turn_speakers: dict[EntityId, EntityId] = {}
     for ann in entities.annotations.values():
         index = indexes.get(ann.source)
+        source = entities.sources.get(ann.source)
+        transcript = source is not None and source.kind == "transcript"
         if index is None:
+            _turn_speaker(ann, None, transcript, turn_speakers, problems)
             continue
         found = _locate(index, ann.quote, ann.prefix, ann.suffix, ann.quote_loc, problems,
                         f"quote of annotation '{ann.id}'")
         if found:
             start, end, block, exact = found
             anchors[ann.id] = Anchor(ann.id, ann.source, start, end, block.number, exact)
+        _turn_speaker(ann, found[2] if found else None, transcript, turn_speakers, problems)
     left_out: dict[EntityId, dict[int, str]] = {}
     for sid, source in entities.sources.items():
         index = indexes.get(sid)
@@ -295,7 +371,11 @@ def anchor(entities: Entities, texts: dict[EntityId, SourceText], problems: Prob
             continue
         left = left_out.setdefault(sid, {})
         for item in source.left_out:
+            if item.quote is None:
+                for n in _left_out_block(item, index.source, problems):
+                    left.setdefault(n, item.reason)
+                continue
             found = _locate(index, item.quote, item.prefix, item.suffix, item.loc, problems, "left-out passage")
             if found:
                 left[found[2].number] = item.reason
-    return Anchoring(anchors, left_out)
+    return Anchoring(anchors, left_out, turn_speakers)

@@ -115,11 +115,31 @@ def new_group() -> None:
 @ROOT_OPTION
 @click.argument("file")
 @click.option("--id", "sid", help="Source id (default: from the file name).")
-def new_source_cmd(root: Path, file: str, sid: str | None) -> None:
-    """Write content/sources/<id>.yaml for FILE (under seeds/), pinned, with a title from its text."""
+@click.option("--kind", type=click.Choice(["article", "transcript"]), default="article", show_default=True,
+              help="transcript: read FILE as speaker turns with timestamps.")
+def new_source_cmd(root: Path, file: str, sid: str | None, kind: str) -> None:
+    """Write content/sources/<id>.yaml for FILE, pinned, with the metadata the file carries.
+
+    FILE is a .txt under seeds/, or a saved web page (.html, .htm) or a .pdf from anywhere: its
+    text is extracted into seeds/<id>.txt and the file kept as seeds/originals/<id>.<ext>."""
     from bookgen.editor import new_source
 
-    sys.exit(new_source(root.resolve(), file, sid, sys.stdout, sys.stderr))
+    sys.exit(new_source(root.resolve(), file, sid, sys.stdout, sys.stderr, kind))
+
+
+def _scaffold_command(kind: str) -> None:
+    @new_group.command(kind, help=f"Write content/{kind}s/ID.yaml with the required fields of {'an' if kind[0] in 'aeiou' else 'a'} "
+                       f"{kind}, empty: `bookgen check` rejects it until they are filled.")
+    @ROOT_OPTION
+    @click.argument("entity_id", metavar="ID")
+    def command(root: Path, entity_id: str) -> None:
+        from bookgen.scaffold import new_entity
+
+        sys.exit(new_entity(root.resolve(), kind, entity_id, sys.stdout, sys.stderr))
+
+
+for _kind in ("actor", "issue", "event", "claim"):
+    _scaffold_command(_kind)
 
 
 @main.command("schema")

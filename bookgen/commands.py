@@ -21,6 +21,7 @@ from bookgen.pipeline import CheckResult, check
 from bookgen.problems import ContentError
 from bookgen.render import iter_pages, render_pages
 from bookgen.safepaths import is_inside
+from bookgen.servebanner import write_status
 from bookgen.site import (DOCS_DIR, SITE_DIR, SiteBuildError, build_site, builds_ended, hooks, navigation,
                           not_in_nav, recover_site, request_rebuild, site_building)
 from bookgen.swap import OutputError
@@ -218,8 +219,11 @@ def regenerate(paths: Paths, out: TextIO = sys.stderr, renderer: IncrementalRend
     started = time.perf_counter()
     result = check(paths.root)
     report(result, out=out)
+    status_changed = write_status(paths.docs, result.problems)
     if result.book is None:
-        out.write("content has errors: the served site keeps its last good pages\n")
+        out.write("content has errors: the served site keeps its last good pages, with a banner listing them\n")
+        if status_changed:
+            request_rebuild()  # browsers reload and show the banner
         return None
     pages = rendered_pages(result.book, paths, out, renderer, "the served site keeps its last good pages")
     if pages is None:
@@ -230,7 +234,7 @@ def regenerate(paths: Paths, out: TextIO = sys.stderr, renderer: IncrementalRend
         out.write(exc.message(paths.root))
         out.write("the served site keeps its last good pages\n")
         return None
-    if written.written or written.deleted:
+    if written.written or written.deleted or status_changed:
         request_rebuild()
         rendered = f"{renderer.last_rendered} rendered, " if renderer else ""
         out.write(f"regenerated {len(written.written)} page(s) ({rendered}"

@@ -18,6 +18,7 @@ PARTS = ("early", "mid", "late")
 _PRECISION_LABELS = {"day": "day", "month": "month", "year": "year", "part-month": "part of a month",
                      "part-year": "part of a year", "interval": "interval"}
 _POINT = re.compile(r"(?:(early|mid|late) )?(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+_NUMERIC_DAY = re.compile(r"(\d{1,2})([/.])(\d{1,2})\2(\d{4})")  # 28/12/2025, 12/28/2025, 28.12.2025
 
 
 class DateError(ValueError):
@@ -133,7 +134,28 @@ def parse_date(text: str) -> BookDate:
     """Parse a content date string; raises DateError with a reader's message."""
     if not isinstance(text, str):
         raise DateError(f"expected a date string, got {type(text).__name__}")
+    numeric = _NUMERIC_DAY.fullmatch(text.strip())
+    if numeric:
+        raise DateError(iso_suggestion(text.strip(), numeric))
     return _parse(text)
+
+
+def iso_suggestion(text: str, m: re.Match[str]) -> str:
+    """The message for a day written as ``dd/mm/yyyy`` (or ``mm/dd/yyyy``, or with dots): the ISO
+    form to write instead; both readings when the day and month could be swapped."""
+    a, b, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
+    readings = []
+    for day, month, name in ((a, b, "day/month/year"), (b, a, "month/day/year")):
+        try:
+            readings.append((dt.date(year, month, day).isoformat(), name))
+        except ValueError:
+            continue
+    if not readings:
+        return f"'{text}' is not a date (no such day); write YYYY-MM-DD"
+    if len(readings) == 1 or readings[0][0] == readings[1][0]:
+        return f"'{text}' is not a date; write {readings[0][0]}"
+    return (f"'{text}' is not a date; write {readings[0][0]} (if it is {readings[0][1]}) or "
+            f"{readings[1][0]} (if {readings[1][1]})")
 
 
 @functools.lru_cache(maxsize=1 << 15)

@@ -21,7 +21,7 @@ import difflib
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from bookgen.anchor import SourceIndex
 from bookgen.entities import Entities, Loc
@@ -29,7 +29,8 @@ from bookgen.ids import EntityId
 from bookgen.load import MAX_SOURCE_BYTES, LoadedContent, SourceText
 from bookgen.problems import Problems
 from bookgen.safepaths import is_inside
-from bookgen.sourcetext import block_at, parse_blocks
+from bookgen.sourcetext import block_at
+from bookgen.transcript import split_source
 from bookgen.yamlstrict import decode_text
 
 PINS_DIR = "pins"
@@ -61,8 +62,9 @@ class Drift:
     pinned: bool = True  # whether a pinned copy was there to compare with
 
 
-def pinned_text(root: Path, source_id: EntityId, sha256: str, shown_path: str) -> SourceText | None:
-    """The pinned copy of a source's text, if there is one and it is the pinned version."""
+def pinned_text(root: Path, source_id: EntityId, sha256: str, shown_path: str, data: Any = None) -> SourceText | None:
+    """The pinned copy of a source's text, if there is one and it is the pinned version, read as
+    the source YAML ``data`` says (an article, or a transcript)."""
     path = pin_path(root, source_id)
     if not path.is_file() or path.is_symlink() or not is_inside(root, path):  # pins/ itself may be a link
         return None
@@ -74,7 +76,8 @@ def pinned_text(root: Path, source_id: EntityId, sha256: str, shown_path: str) -
     text = decode_text(raw, shown_path, Problems(), "pinned copy")
     if text is None:
         return None
-    return SourceText(source_id, shown_path, text, sha256, parse_blocks(text))
+    split = split_source(text, data)
+    return SourceText(source_id, shown_path, split.text, sha256, split.blocks, split.origin)
 
 
 def _unique_block(index: SourceIndex, c: Citation) -> int | None | Literal[False]:
@@ -137,7 +140,8 @@ def citations_of(entities: Entities, source_id: EntityId) -> list[Citation]:
     out = [Citation(f"quote of annotation '{a.id}'", a.quote, a.prefix, a.suffix, a.quote_loc)
            for a in entities.annotations.values() if a.source == source_id]
     source = entities.sources[source_id]
-    out += [Citation("left-out passage", x.quote, x.prefix, x.suffix, x.loc) for x in source.left_out]
+    out += [Citation("left-out passage", x.quote, x.prefix, x.suffix, x.loc) for x in source.left_out
+            if x.quote is not None]
     return out
 
 
@@ -151,7 +155,8 @@ def report_drift(loaded: LoadedContent, entities: Entities, problems: Problems) 
         new = loaded.texts.get(sid)
         if new is None or new.sha256 == source.sha256:
             continue
-        old = pinned_text(loaded.root, sid, source.sha256, new.path)
+        doc = loaded.docs["sources"].get(sid)
+        old = pinned_text(loaded.root, sid, source.sha256, new.path, doc.data if doc else None)
         drifts = classify(old, new, citations_of(entities, sid))
         counts = {s: sum(d.state == s for d in drifts) for s in ("unchanged", "moved", "changed", "lost")}
         line, col = loaded.docs["sources"][sid].mark(("sha256",))

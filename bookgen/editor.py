@@ -15,17 +15,21 @@ from pathlib import Path
 from typing import TextIO
 
 from bookgen.anchor import SourceIndex
+from bookgen.dates import DateError, parse_date
 from bookgen.drift import PINS_DIR, pin_path
 from bookgen.ids import id_problem
+from bookgen.importer import FIELDS, UNKNOWN, Extracted, SourceImportError, extract, extract_txt, first_line_title
 from bookgen.load import SourceText, display_path, read_source_text
 from bookgen.model import Book
 from bookgen.problems import Problems
 from bookgen.schemas import SCHEMA_NAMES, schema
 from bookgen.sourcetext import block_at, looks_like_heading, text_lines
+from bookgen.transcript import split_source
 from bookgen.write import atomic_write
-from bookgen.yamlstrict import YamlDocument, read_yaml
+from bookgen.yamlstrict import YamlDocument, decode_text, read_yaml
 
 SCHEMA_DIR = "schemas"
+ORIGINALS_DIR = "originals"  # under seeds/: the files as published that texts were extracted from
 TITLE_MAX = 100
 _PLAIN_START = re.compile(r"[A-Za-z0-9(\u00c0-\uffff]")
 
@@ -70,12 +74,11 @@ def slug(name: str) -> str:
 
 def title_of(text: str) -> tuple[str, str]:
     """A title from the first non-empty line, shortened at a word; and where it came from."""
-    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    first = " ".join(first.split())
+    first = first_line_title(text)
     if len(first) <= TITLE_MAX:
-        return first, "first line of the text"
+        return first, "first line"
     cut = first[: TITLE_MAX - 1].rsplit(" ", 1)[0].rstrip(",;:-")
-    return cut + "…", "first line of the text, shortened"
+    return cut + "…", "first line, shortened"
 
 
 def proposed_headings(text: str) -> str:
@@ -88,17 +91,51 @@ def proposed_headings(text: str) -> str:
             + "".join(f"  - {yaml_scalar(h)}\n" for h in found))
 
 
-def new_source(root: Path, file: str, sid: str | None, out: TextIO, err: TextIO) -> int:
-    """Write ``content/sources/<id>.yaml`` for a text under seeds/, with its pin and a title."""
-    problems = Problems()
+def _seed_path(root: Path, file: str) -> str:
     rel = Path(file)
     if rel.is_absolute():
         try:
             rel = rel.resolve().relative_to(root)
         except ValueError:
             pass
-    written = rel.as_posix()
-    sid = sid or slug(rel.stem)
+    return rel.as_posix()
+
+
+def _metadata_yaml(got: Extracted, text: str, kind: str) -> str:
+    """The source YAML's metadata lines: each value or unknown, and where each came from."""
+    title, title_from = got.values.get("title", ""), got.origin("title")
+    if title_from == "first line" or not title:
+        first = text if kind != "transcript" else "\n".join(b.text for b in split_source(text, {"kind": kind}).blocks)
+        title, title_from = title_of(first)
+    elif len(title) > TITLE_MAX:
+        title, title_from = title_of(title)[0], f"{title_from}, shortened"
+    published = got.values.get("published", UNKNOWN)
+    try:
+        parse_date(published) if published != UNKNOWN else None
+    except DateError:
+        published = UNKNOWN
+    origins = {"title": title_from, "publisher": got.origin("publisher"), "author": got.origin("author"),
+               "url": got.origin("url"), "published": got.origin("published") if published != UNKNOWN else UNKNOWN}
+    lines = [f"title: {yaml_scalar(title)}", f"title_from: {yaml_scalar(title_from)}",
+             f"publisher: {yaml_scalar(got.values.get('publisher', UNKNOWN))}"]
+    if "author" in got.values:
+        lines.append(f"author: {yaml_scalar(got.values['author'])}")
+    lines += [f"url: {yaml_scalar(got.values.get('url', UNKNOWN))}", f"published: {yaml_scalar(published)}",
+              "metadata_from:"] + [f"  {name}: {yaml_scalar(origins[name])}" for name in FIELDS]
+    return "\n".join(lines) + "\n"
+
+
+def new_source(root: Path, file: str, sid: str | None, out: TextIO, err: TextIO, kind: str = "article") -> int:
+    """Write ``content/sources/<id>.yaml`` for a source file, pinned, with the metadata the file carries.
+
+    A ``.txt`` under seeds/ is cited as it is. A saved web page (``.html``/``.htm``) or a ``.pdf``,
+    from anywhere, has its text extracted into ``seeds/<id>.txt`` and is kept as
+    ``seeds/originals/<id>.<ext>``; both are pinned. Nothing is written unless everything is."""
+    problems = Problems()
+    path = Path(file) if Path(file).is_absolute() or Path(file).exists() else root / file  # as typed, or in root
+    suffix = path.suffix.lower()
+    imported = suffix in (".html", ".htm", ".pdf")
+    sid = sid or slug(path.stem)
     target = root / "content" / "sources" / f"{sid}.yaml"
     shown = display_path(root, target)
     why = id_problem(sid)
@@ -108,18 +145,54 @@ def new_source(root: Path, file: str, sid: str | None, out: TextIO, err: TextIO)
     if target.exists():
         problems.error(shown, 1, 1, f"source '{sid}' already exists; pass another --id", "duplicate-id")
         return _fail(problems, err)
-    probe = YamlDocument(data={"file": written}, path=shown, marks={(): (1, 1), ("file",): (1, 7)}, key_marks={})
-    text = read_source_text(root, sid, probe, problems)  # type: ignore[arg-type]
-    if text is None:
+    if imported and kind == "transcript":
+        problems.error(file, 1, 1, "a transcript is read from a .txt file; save its text as .txt first", "bad-import")
         return _fail(problems, err)
-    title, title_from = title_of(text.text)
-    body = (schema_comment("source") + f"file: {yaml_scalar(written)}\n" + f"title: {yaml_scalar(title or sid)}\n"
-            f"title_from: {title_from}\npublisher: unknown\nurl: unknown\npublished: unknown\n"
-            f"sha256: {text.sha256}\n" + proposed_headings(text.text))
-    atomic_write(pin_path(root, sid), (root / written).read_bytes())
+    writes: list[tuple[Path, bytes]] = []
+    if imported:
+        written = f"seeds/{sid}.txt"
+        original = f"seeds/{ORIGINALS_DIR}/{sid}{suffix}"
+        for rel in (written, original):
+            if (root / rel).exists():
+                problems.error(rel, 1, 1, f"'{rel}' already exists; pass another --id", "duplicate-id")
+        if not path.is_file():
+            problems.error(file, 1, 1, f"'{file}' does not exist or is not a file", "source-missing")
+        if problems.items:
+            return _fail(problems, err)
+        try:
+            got = extract(path)
+        except (SourceImportError, OSError) as exc:
+            problems.error(file, 1, 1, f"cannot import '{file}': {exc}", "bad-import")
+            return _fail(problems, err)
+        text_bytes, raw = got.text.encode("utf-8"), path.read_bytes()
+        if decode_text(text_bytes, written, problems, "extracted text") is None or problems.errors:
+            return _fail(problems, err)
+        writes += [(root / written, text_bytes), (root / original, raw)]
+        head = (f"file: {written}\noriginal: {original}\noriginal_sha256: {hashlib.sha256(raw).hexdigest()}\n")
+        text = got.text
+    else:
+        written = _seed_path(root, file)
+        probe = YamlDocument(data={"file": written}, path=shown, marks={(): (1, 1), ("file",): (1, 7)}, key_marks={})
+        source = read_source_text(root, sid, probe, problems)  # type: ignore[arg-type]
+        if source is None:
+            return _fail(problems, err)
+        text_bytes = (root / written).read_bytes()
+        text = source.text
+        got = extract_txt(text_bytes)
+        head = f"file: {yaml_scalar(written)}\n"
+    if kind == "transcript":
+        head += "kind: transcript\n"
+    body = (schema_comment("source") + head + _metadata_yaml(got, text, kind)
+            + f"sha256: {hashlib.sha256(text_bytes).hexdigest()}\n"
+            + (proposed_headings(text) if kind != "transcript" else ""))
+    for where, data in writes:
+        atomic_write(where, data)
+    atomic_write(pin_path(root, sid), text_bytes)
     atomic_write(target, body.encode("utf-8"))
-    out.write(f"wrote {shown} and {PINS_DIR}/{sid}.txt; check title, publisher, url, published "
-              "and headings\n")
+    made = ", ".join([*(display_path(root, w) for w, _ in writes), shown, f"{PINS_DIR}/{sid}.txt"])
+    unknown = [name for name in FIELDS if got.origin(name) == UNKNOWN and name != "author"]
+    tail = f"; not in the file: {', '.join(unknown)}" if unknown else ""
+    out.write(f"wrote {made}{tail}; check title, publisher, url, published and headings against the source\n")
     return 0
 
 

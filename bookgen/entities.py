@@ -78,11 +78,34 @@ class Statement:
 
 @dataclass(frozen=True, slots=True)
 class LeftOut:
-    quote: str
+    """Paragraphs an editor leaves uncited on purpose: the one holding ``quote``, the numbers in
+    ``paragraphs`` ("3-9"), or a transcript's every turn by ``speaker``."""
+
+    quote: str | None
     prefix: str | None
     suffix: str | None
     reason: str
     loc: Loc
+    paragraphs: str | None = None
+    speaker: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HeardAs:
+    """The source's wording (a transcription error, "Mertz") and what is meant ("Merz")."""
+
+    heard: str
+    meant: str
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """A transcript's speaker: a label as written before the colon, and/or a time range."""
+
+    label: str | None
+    actor: EntityId | None
+    start: str | None
+    end: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,10 +122,21 @@ class Source:
     left_out: tuple[LeftOut, ...]
     loc: Loc
     short: str | None = None  # a short name for sentences ("Closer than ever")
+    kind: str = "article"  # article | transcript
+    speakers: tuple[Speaker, ...] = ()
+    heard_as: tuple[HeardAs, ...] = ()
+    author: str | None = None
+    metadata_from: tuple[tuple[str, str], ...] = ()  # (field, where in the file its value came from)
+    original: str | None = None  # the file as published, when the text was extracted from it
 
     @property
     def short_name(self) -> str:
         return self.short or self.title
+
+    @property
+    def metadata_known(self) -> tuple[tuple[str, str], ...]:
+        """``metadata_from`` without the fields the file did not carry."""
+        return tuple(pair for pair in self.metadata_from if pair[1] != "unknown")
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +171,7 @@ class Issue:
     status: tuple[StatusEntry, ...]
     open_questions: tuple[Statement, ...]
     loc: Loc
+    kind: str = "negotiation"  # negotiation | background (context: no status, not on the status board)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +223,7 @@ class Annotation:
     figure: Figure | None
     loc: Loc
     quote_loc: Loc
+    heard_as: tuple[HeardAs, ...] = ()  # this quote's own, besides its source's
 
 
 @dataclass

@@ -25,7 +25,8 @@ import orjson
 
 from bookgen import collector, memo
 from bookgen.dates import BookDate
-from bookgen.entities import Actor, Annotation, Claim, Event, Figure, Issue, LeftOut, Source, StatusEntry, Statement
+from bookgen.entities import (Actor, Annotation, Claim, Event, Figure, HeardAs, Issue, LeftOut, Source, Speaker,
+                              Statement, StatusEntry)
 from bookgen.model import Book
 
 JSON = "briefing.json"
@@ -187,8 +188,12 @@ _TYPES: dict[str, Any] = {
     "tuple[StatusEntry, ...]": {"type": "array", "items": {"$ref": "#/$defs/StatusEntry"}},
     "tuple[LeftOut, ...]": {"type": "array", "items": {"$ref": "#/$defs/LeftOut"}},
     "Figure | None": {"anyOf": [{"$ref": "#/$defs/Figure"}, {"type": "null"}]},
+    "tuple[HeardAs, ...]": {"type": "array", "items": {"$ref": "#/$defs/HeardAs"}},
+    "tuple[Speaker, ...]": {"type": "array", "items": {"$ref": "#/$defs/Speaker"}},
+    "tuple[tuple[str, str], ...]": {"type": "array", "items": {"type": "array", "items": {"type": "string"},
+                                                              "minItems": 2, "maxItems": 2}},
 }
-_ENTITIES = (Source, Actor, Issue, Event, Claim, Annotation, Statement, StatusEntry, LeftOut, Figure)
+_ENTITIES = (Source, Actor, Issue, Event, Claim, Annotation, Statement, StatusEntry, LeftOut, Figure, HeardAs, Speaker)
 
 
 def _object(cls: type) -> dict[str, Any]:

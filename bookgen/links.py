@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 
 from bookgen.dates import BookDate, parse_date
 from bookgen.ids import EntityId
-from bookgen.mdtext import Md, as_md, escape, escape_once, html_attr, link
+from bookgen.mdtext import Md, as_md, escape, escape_once, html_attr, link, with_heard_as
 from bookgen.model import Book
 
 from bookgen.pagekinds import actor as _actor, claims as _claims, date as _date, home as _home
@@ -228,6 +228,9 @@ class RenderMemo:
             anchor = self.book.anchors[ann.id]
             published = source.published.label if source.published else "publication date unknown"
             quote = escape_once(self.book.texts[ann.source].text[anchor.start: anchor.end])
+            heard = {h.heard: h.meant for h in (*source.heard_as, *ann.heard_as)}  # the annotation's win
+            if heard:  # the source's wording stays; what it means follows in brackets
+                quote = with_heard_as(quote, heard.items())
             said = self.attribution(annotation_id)
             parts = self._footnotes[annotation_id] = (
                 f"[^{ann.id}]: “{quote}” — {said}; reported in [{escape(source.title)}](",

@@ -18,7 +18,8 @@ from bookgen import memo
 from bookgen.ids import EntityId, id_problem
 from bookgen.problems import Problems
 from bookgen.safepaths import check_folder, check_project, is_inside, real
-from bookgen.sourcetext import Block, parse_blocks, text_lines
+from bookgen.sourcetext import Block, text_lines
+from bookgen.transcript import rules_of, split_source
 from bookgen.yamlstrict import YamlDocument, decode_text, read_yaml, too_large
 
 # content sub-folder -> schema name
@@ -45,6 +46,7 @@ class SourceText:
     text: str
     sha256: str
     blocks: tuple[Block, ...]
+    origin: tuple[tuple[int, int, int], ...] = ()  # a transcript's pieces' file positions (bookgen.transcript)
 
 
 @dataclass
@@ -117,7 +119,34 @@ def load_content(root: Path, problems: Problems) -> LoadedContent:
         text = read_source_text(root, source_id, doc, problems)
         if text is not None:
             loaded.texts[source_id] = text
+        check_original(root, doc, problems)
     return loaded
+
+
+def check_original(root: Path, doc: YamlDocument, problems: Problems) -> None:
+    """The original a text was extracted from (``original:``) must be under seeds/ and unchanged
+    (``original_sha256``): it is the evidence the extracted text is checked against."""
+    data = doc.data
+    if not isinstance(data, dict) or not isinstance(data.get("original"), str):
+        return
+    written, pinned = data["original"], data.get("original_sha256")
+    path = Path(written)
+    if path.is_absolute() or ".." in path.parts or not written.startswith("seeds/") \
+            or not Path(os.path.realpath(root / path)).is_relative_to((root / "seeds").resolve()):
+        line, col = doc.mark(("original",))
+        problems.error(doc.path, line, col, f"original '{written}' must be a relative path under seeds/, such as "
+                       "'seeds/originals/article.html'", "source-outside-seeds")
+    elif not (root / path).is_file():
+        line, col = doc.mark(("original",))
+        problems.error(doc.path, line, col, f"original '{written}' does not exist; put the file back or remove "
+                       "`original` and `original_sha256`", "source-missing")
+    elif isinstance(pinned, str):
+        digest = hashlib.sha256((root / path).read_bytes()).hexdigest()
+        if digest != pinned:
+            line, col = doc.mark(("original_sha256",))
+            problems.warning(doc.path, line, col, f"original '{written}' changed since it was imported (sha256 "
+                             f"{digest}); import it again or, if the text in `file` is still right, set "
+                             "original_sha256 to that value", "original-changed")
 
 
 # path as shown -> (sha256 of its bytes, the document read from them without any problem). A long
@@ -182,7 +211,8 @@ def read_source_text(root: Path, source_id: EntityId, doc: YamlDocument,
     raw = resolved.read_bytes()
     digest = hashlib.sha256(raw).hexdigest()
     headings = listed_headings(doc)
-    hit = _TEXTS.get((source_id, written, headings))
+    reading = repr(rules_of(doc.data))  # a transcript's speaker map changes how it is read
+    hit = _TEXTS.get((source_id, written, headings, reading))
     if hit is not None and hit.sha256 == digest:
         return hit
     before = len(problems.items)
@@ -199,9 +229,10 @@ def read_source_text(root: Path, source_id: EntityId, doc: YamlDocument,
                 line, col = doc.mark(("headings", i))
                 problems.error(doc.path, line, col, f"heading \"{heading}\" is not a line of source file "
                                f"'{written}'; list each heading exactly as its line reads", "heading-not-found")
-    source = SourceText(source_id, written, text, digest, parse_blocks(text, frozenset(headings)))
+    split = split_source(text, doc.data, frozenset(headings))
+    source = SourceText(source_id, written, split.text, digest, split.blocks, split.origin)
     if len(problems.items) == before and memo.ENABLED:
-        _TEXTS[(source_id, written, headings)] = source
+        _TEXTS[(source_id, written, headings, reading)] = source
     return source
 
 
@@ -236,4 +267,4 @@ def controls_ok(text: str, path: str, problems: Problems) -> bool:
 
 # (source id, file as written) -> the text last read without any problem, split into blocks; used
 # again only if the file's bytes have the same sha256 (serve reads every source after each edit).
-_TEXTS: dict[tuple[EntityId, str, tuple[str, ...]], SourceText] = {}
+_TEXTS: dict[tuple[EntityId, str, tuple[str, ...], str], SourceText] = {}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from typing import Callable
+from typing import Callable, Iterable
 
 from markupsafe import Markup
 
@@ -89,6 +89,16 @@ def escape_once(text: str) -> Md:
 
 
 _escape_text = functools.lru_cache(maxsize=1 << 16)(escape_once)  # names, titles, dates recur on every page
+
+
+def with_heard_as(escaped: Md, heard_as: Iterable[tuple[str, str]]) -> Md:
+    """Escaped text with what is meant after each word the source mis-heard: ``Mertz [Merz]``
+    (``heard_as``: pairs of the source's wording and what it means; whole words only)."""
+    out = str(escaped)
+    for heard, meant in heard_as:
+        word = re.escape(heard.translate(_CHARS))
+        out = re.sub(rf"(?<!\w)({word})(?!\w)", lambda m: f"{m.group(1)} \\[{escape_once(meant)}\\]", out)
+    return as_md(out)
 
 
 def link(text: object, url: str, title: str | None = None) -> Md:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Iterable, Mapping, TypeVar
 
@@ -159,11 +159,19 @@ def _issue_order(issues: Mapping[EntityId, Issue], meta: BookMeta) -> list[Entit
     return out
 
 
+def _with_turn_speaker(ann: Annotation, actor: EntityId | None) -> Annotation:
+    """An annotation quoting a transcript turn speaks with the turn's actor (it named none)."""
+    if actor is None:
+        return ann
+    return replace(ann, speaker=actor, actors=tuple(dict.fromkeys((actor, *ann.actors))))
+
+
 def build_book(entities: Entities, texts: Mapping[EntityId, SourceText], anchoring: Anchoring,
                meta: BookMeta) -> Book:
     """Assemble the Book. Assumes validation and anchoring found no errors."""
     anchors = anchoring.anchors
-    anns = [a for a in entities.annotations.values() if a.id in anchors]
+    anns = [_with_turn_speaker(a, anchoring.turn_speakers.get(a.id)) for a in entities.annotations.values()
+            if a.id in anchors]
     anns.sort(key=lambda a: (a.source, anchors[a.id].start, a.id))
 
     by_source: dict[EntityId, list[Annotation]] = defaultdict(list)

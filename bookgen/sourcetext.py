@@ -29,6 +29,16 @@ class Cell:
 
 
 @dataclass(frozen=True, slots=True)
+class Turn:
+    """Who speaks in a transcript paragraph, and when (see :mod:`bookgen.transcript`)."""
+
+    speaker: str | None  # the label as written in the transcript (or in its speaker map)
+    actor: str | None  # the actor id it stands for, if the source says
+    time: str | None  # the timestamp the paragraph starts at, as written ("00:22")
+    anchor: str | None  # the time's page anchor ("t-00-22"), unless an earlier paragraph has it
+
+
+@dataclass(frozen=True, slots=True)
 class Block:
     """One passage of a source. ``number`` is its paragraph number (¶) within the source."""
 
@@ -40,6 +50,7 @@ class Block:
     table: int | None = None
     header: bool = False
     cells: tuple[Cell, ...] = ()
+    turn: Turn | None = None  # transcripts only
 
     @property
     def anchor(self) -> str:

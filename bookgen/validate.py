@@ -13,11 +13,12 @@ import fastjsonschema
 
 from bookgen import memo
 from bookgen.dates import BookDate, DateError, parse_date
-from bookgen.entities import (Actor, Annotation, Claim, Entities, Event, Figure, Issue, LeftOut, Loc,
-                              Source, Statement, StatusEntry)
+from bookgen.entities import (Actor, Annotation, Claim, Entities, Event, Figure, HeardAs, Issue, LeftOut, Loc,
+                              Source, Speaker, Statement, StatusEntry)
 from bookgen.ids import EntityId
 from bookgen.load import KINDS, LoadedContent
 from bookgen.problems import Problems
+from bookgen.salvage import Salvaged, salvage
 from bookgen.schemas import plain_message, quick_check, suggest, validator
 from bookgen.yamlstrict import YamlDocument
 
@@ -25,10 +26,12 @@ from bookgen.yamlstrict import YamlDocument
 class _Reader:
     """Helpers to read a schema-checked document while keeping positions."""
 
-    def __init__(self, doc: YamlDocument, problems: Problems, refs: list[tuple[str, str, Loc]]) -> None:
+    def __init__(self, doc: YamlDocument, problems: Problems, refs: list[tuple[str, str, Loc]],
+                 salvaged: Salvaged | None = None) -> None:
         self.doc = doc
         self.problems = problems
         self.refs = refs
+        self.salvaged = salvaged
 
     def ref(self, target: str, value: str | None, *path: Any) -> None:
         """Note a reference to another entity, to be checked once everything is built."""
@@ -40,7 +43,8 @@ class _Reader:
             self.ref(target, value, *path, key, i)
 
     def loc(self, *path: Any) -> Loc:
-        return Loc.at(self.doc.path, self.doc, path)
+        node = self.salvaged.original_path(path) if self.salvaged else path
+        return Loc.at(self.doc.path, self.doc, node)
 
     def date(self, value: str | None, *path: Any) -> BookDate | None:
         if value is None:
@@ -99,12 +103,52 @@ def check_schema(doc: YamlDocument, schema_name: str, problems: Problems) -> boo
     return _schema_ok(doc, schema_name, problems)
 
 
+def _schema_checked(doc: YamlDocument, schema_name: str, problems: Problems) -> tuple[Any, Salvaged | None]:
+    """The data to build from: the document's own when it passes its schema; otherwise (its
+    errors reported) what is left once every broken node is taken out, so the rest of the file is
+    still built and checked; None when nothing is left (the file as a whole is broken)."""
+    if _schema_ok(doc, schema_name, problems):
+        return doc.data, None
+    salvaged = salvage(doc.data, schema_name)
+    return (None, None) if salvaged is None else (salvaged.data, salvaged)
+
+
+def _heard_as(d: dict[str, Any]) -> tuple[HeardAs, ...]:
+    return tuple(HeardAs(heard, meant) for heard, meant in d.get("heard_as", {}).items())
+
+
+def _left_out(d: dict[str, Any], r: _Reader) -> tuple[LeftOut, ...]:
+    out = []
+    transcript = d.get("kind") == "transcript"
+    for i, x in enumerate(d.get("left_out", [])):
+        given = [k for k in ("quote", "paragraphs", "speaker") if k in x]
+        loc = r.loc("left_out", i, given[0] if given else "reason")
+        if len(given) != 1 or (x.get("speaker") and not transcript):
+            why = ("'speaker' is for transcripts (kind: transcript); use quote or paragraphs" if len(given) == 1
+                   else f"give one of quote, paragraphs or speaker, not {' and '.join(given)}" if given
+                   else "say which paragraphs: add quote, paragraphs (e.g. 3-9) or, in a transcript, speaker")
+            r.problems.error(loc.path, loc.line, loc.col, f"left_out[{i + 1}]: {why}", "schema")
+            continue
+        out.append(LeftOut(x.get("quote"), x.get("prefix"), x.get("suffix"), x["reason"], loc,
+                           x.get("paragraphs"), x.get("speaker")))
+    return tuple(out)
+
+
 def _build_source(sid: EntityId, d: dict[str, Any], r: _Reader) -> Source:
     published = None if d["published"] == "unknown" else r.date(d["published"], "published")
-    left_out = tuple(LeftOut(x["quote"], x.get("prefix"), x.get("suffix"), x["reason"], r.loc("left_out", i, "quote"))
-                     for i, x in enumerate(d.get("left_out", [])))
+    speakers = []
+    for i, x in enumerate(d.get("speakers", [])):
+        r.ref("actor", x.get("actor"), "speakers", i, "actor")
+        speakers.append(Speaker(x.get("label"), x.get("actor"), x.get("from"), x.get("to")))
+    if speakers and d.get("kind") != "transcript":
+        loc = r.loc("speakers")
+        r.problems.error(loc.path, loc.line, loc.col, "speakers are for transcripts; add `kind: transcript` "
+                         "or remove them", "schema")
     return Source(sid, d["file"], d["title"], d.get("title_from"), d["publisher"], d["url"], published,
-                  d.get("published_note"), d["sha256"], left_out, r.loc(), d.get("short"))
+                  d.get("published_note"), d["sha256"], _left_out(d, r), r.loc(), d.get("short"),
+                  d.get("kind", "article"),
+                  tuple(speakers), _heard_as(d), d.get("author"), tuple(d.get("metadata_from", {}).items()),
+                  d.get("original"))
 
 
 def _build_actor(aid: EntityId, d: dict[str, Any], r: _Reader) -> Actor:
@@ -118,7 +162,7 @@ def _build_issue(iid: EntityId, d: dict[str, Any], r: _Reader) -> Issue:
     r.ref("issue", d.get("parent"), "parent")
     r.refs_in("issue", d, "related")
     status = []
-    for i, s in enumerate(d["status"]):
+    for i, s in enumerate(d.get("status", [])):
         as_of = r.date(s["as_of"], "status", i, "as_of")
         r.refs_in("annotation", s, "cite", "status", i)
         if as_of is not None:
@@ -126,7 +170,7 @@ def _build_issue(iid: EntityId, d: dict[str, Any], r: _Reader) -> Issue:
     questions = tuple(r.statement(q, "open_questions", i) for i, q in enumerate(d.get("open_questions", [])))
     return Issue(iid, d["title"], d.get("parent"), tuple(d.get("related", [])),
                  r.statement(d["summary"], "summary"), tuple(sorted(status, key=lambda s: s.as_of.sort_key)),
-                 questions, r.loc())
+                 questions, r.loc(), d.get("kind", "negotiation"))
 
 
 def _build_event(eid: EntityId, d: dict[str, Any], r: _Reader) -> Event | None:
@@ -163,7 +207,7 @@ def _build_annotations(sid: EntityId, d: dict[str, Any], r: _Reader) -> list[Ann
             a.get("speaker"), a.get("audience"), actors, tuple(a.get("issues", [])),
             r.date(a.get("date"), "annotations", i, "date"), a.get("event"), a.get("claim"), a.get("stance"),
             Figure(fig["value"], fig["unit"], fig["measures"]) if fig else None,
-            r.loc("annotations", i), r.loc("annotations", i, "quote")))
+            r.loc("annotations", i), r.loc("annotations", i, "quote"), _heard_as(a)))
     return out
 
 
@@ -180,17 +224,17 @@ _BUILT: dict[tuple[str, EntityId], tuple[YamlDocument, Any, list[tuple[str, str,
 
 
 def _build(kind: str, eid: EntityId, doc: YamlDocument, problems: Problems,
-           refs: list[tuple[str, str, Loc]]) -> Any:
+           refs: list[tuple[str, str, Loc]], data: Any, salvaged: Salvaged | None) -> Any:
     hit = _BUILT.get((kind, eid))
-    if hit is not None and hit[0] is doc:
+    if salvaged is None and hit is not None and hit[0] is doc:
         refs.extend(hit[2])
         return hit[1]
     before, own = len(problems.items), []
-    reader = _Reader(doc, problems, own)
+    reader = _Reader(doc, problems, own, salvaged)
     builder = _build_annotations if kind == "annotations" else _BUILDERS[kind]
-    built = builder(eid, doc.data, reader)
+    built = builder(eid, data, reader)
     refs.extend(own)
-    if len(problems.items) == before and memo.ENABLED:
+    if salvaged is None and len(problems.items) == before and memo.ENABLED:
         _BUILT[(kind, eid)] = (doc, built, own)
     return built
 
@@ -201,10 +245,11 @@ def validate(loaded: LoadedContent, problems: Problems) -> Entities:
     refs: list[tuple[str, str, Loc]] = []
     for kind, docs in loaded.docs.items():
         for eid, doc in docs.items():
-            if not _schema_ok(doc, KINDS[kind], problems):
+            data, salvaged = _schema_checked(doc, KINDS[kind], problems)
+            if data is None:
                 continue
             if kind == "annotations":
-                for ann in _build(kind, eid, doc, problems, refs):
+                for ann in _build(kind, eid, doc, problems, refs, data, salvaged):
                     first = entities.annotations.get(ann.id)
                     if first is not None:
                         problems.error(ann.loc.path, ann.loc.line, ann.loc.col,
@@ -214,7 +259,7 @@ def validate(loaded: LoadedContent, problems: Problems) -> Entities:
                         continue
                     entities.annotations[ann.id] = ann
                 continue
-            built = _build(kind, eid, doc, problems, refs)
+            built = _build(kind, eid, doc, problems, refs, data, salvaged)
             if built is not None:
                 getattr(entities, kind)[eid] = built
     _check_sources(loaded, entities, problems)

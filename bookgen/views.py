@@ -58,10 +58,13 @@ class StatusRow:
 
 
 def status_rows(book: Book) -> list[StatusRow]:
-    """Every issue in reading order (sub-issues after their parent), with its current status."""
+    """Every issue under negotiation in reading order (sub-issues after their parent), with its
+    current status; background issues are not on the board."""
     as_of = book.as_of
     rows = []
     for issue in book.issues.values():
+        if issue.kind == "background":  # context, not a negotiation item
+            continue
         depth, seen, parent = 0, {issue.id}, issue.parent
         while parent is not None and parent in book.issues and parent not in seen:
             seen.add(parent)

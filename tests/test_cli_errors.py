@@ -60,7 +60,7 @@ def test_error_case_prints_exactly(tmp_path: Path, name: str) -> None:
 
 def test_every_error_kind_has_a_case() -> None:
     """The content mistakes of issues 2 and 4 each have a fixture that shows their code."""
-    wanted = {"quote-not-found", "quote-ambiguous", "quote-spans-paragraphs", "unknown-id", "duplicate-id",
+    wanted = {"quote-not-found", "quote-ambiguous", "quote-across-paragraphs", "unknown-id", "duplicate-id",
               "schema", "bad-date", "annotations-source-mismatch", "parent-cycle", "citation-changed",
               "citation-lost", "citation-moved", "source-changed", "unused-actor", "unused-issue",
               "unused-source", "annotation-unlinked", "paragraph-unaccounted"}

@@ -77,3 +77,17 @@ def test_one_date_object_per_text_and_errors_every_time() -> None:
     for _ in range(2):
         with pytest.raises(DateError, match="is not a real calendar date"):
             parse_date("2025-02-30")
+
+
+@pytest.mark.parametrize("text, message", [
+    ("28/12/2025", "'28/12/2025' is not a date; write 2025-12-28"),
+    ("12/28/2025", "'12/28/2025' is not a date; write 2025-12-28"),
+    ("28.12.2025", "'28.12.2025' is not a date; write 2025-12-28"),
+    ("03/04/2025", "'03/04/2025' is not a date; write 2025-04-03 (if it is day/month/year) or 2025-03-04 "
+                   "(if month/day/year)"),
+    ("31/31/2025", "'31/31/2025' is not a date (no such day); write YYYY-MM-DD"),
+])
+def test_numeric_day_forms_get_the_iso_form_to_write(text: str, message: str) -> None:
+    with pytest.raises(DateError) as exc:
+        parse_date(text)
+    assert str(exc.value) == message

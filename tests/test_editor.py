@@ -37,8 +37,10 @@ def test_new_source_writes_a_pinned_yaml_that_checks(project: Path) -> None:
         "# yaml-language-server: $schema=../../schemas/source.schema.json\n"
         "file: seeds/Third_Report.txt\n"
         "title: \"Gamma: talks resume next week\"\n"
-        "title_from: first line of the text\n"
+        "title_from: first line\n"
         "publisher: unknown\nurl: unknown\npublished: unknown\n"
+        "metadata_from:\n  title: first line\n  publisher: unknown\n  author: unknown\n  url: unknown\n"
+        "  published: unknown\n"
         f"sha256: {digest}\n"
         "headings:  # proposed: short lines not ending like a sentence; keep only real headings\n"
         "  - \"Gamma: talks resume next week\"\n")
@@ -61,7 +63,7 @@ def test_new_source_refuses_to_overwrite_and_bad_paths(project: Path) -> None:
 
 def test_title_is_shortened_at_a_word() -> None:
     title, where = title_of("\n  " + "word " * 40 + "\nbody\n")
-    assert len(title) <= 100 and title.endswith("word…") and where == "first line of the text, shortened"
+    assert len(title) <= 100 and title.endswith("word…") and where == "first line, shortened"
     assert slug("Ärger über 2 Dinge!.txt") == "arger-uber-2-dinge-txt"
 
 

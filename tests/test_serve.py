@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from hostile_support import copy_project, fetch_until, serving
@@ -33,6 +34,46 @@ def test_serve_survives_a_content_error_and_picks_up_the_fix(tmp_path: Path) -> 
         assert "said the plan was 90% agreed" in html
         annotations.write_text(good.replace(OLD, NEW), "utf-8")
         fetch_until(f"{base}/issues/peace-plan/", wanted="in the edited note")
+
+
+def test_content_errors_show_in_a_banner_on_every_served_page_until_fixed(tmp_path: Path) -> None:
+    """Issue 19: while content has errors, each served page lists them (escaped), and the
+    banner is gone once they are fixed."""
+    root = copy_project(tmp_path / "book")
+    annotations = root / "content" / "annotations" / "talks.yaml"
+    good = annotations.read_text("utf-8")
+    with serving(root) as base:
+        assert "bookgen-problems" not in fetch_until(f"{base}/issues/peace-plan/")
+        annotations.write_text(good.replace("speaker: alpha", "speaker: <b>alfa</b>"), "utf-8")
+        wanted = "content/annotations/talks.yaml:14:14: annotations[2].speaker: id &#x27;&lt;b&gt;alfa&lt;/b&gt;&#x27; is not"
+        for page in ("sources/talks/", "", "issues/peace-plan/"):
+            html = fetch_until(f"{base}/{page}", wanted="bookgen-problems")
+            assert "<b>alfa</b>" not in html  # escaped
+        assert "said the plan was 90% agreed" in html
+        banner = html[html.index("bookgen-problems"):][:1500]
+        assert "[bookgen.schema]" in banner and wanted in banner, banner
+        annotations.write_text(good, "utf-8")
+        deadline = time.monotonic() + 60
+        while "bookgen-problems" in fetch_until(f"{base}/issues/peace-plan/"):
+            assert time.monotonic() < deadline, "the banner stayed after the fix"
+            time.sleep(0.2)
+
+
+def test_the_banner_is_added_to_html_only_and_escaped() -> None:
+    from bookgen.servebanner import BannerMiddleware, inject
+
+    assert inject(b"<html><body class='x'><p>hi</p></body>", ["a.yaml:1:1: <script> [bookgen.x]"]) == (
+        b"<html><body class='x'>" + inject(b"", ["a.yaml:1:1: <script> [bookgen.x]"]) + b"<p>hi</p></body>")
+    assert b"&lt;script&gt;" in inject(b"", ["<script>"]) and b"<script>" not in inject(b"", ["<script>"])
+
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Type", environ["type"]), ("Content-Length", "4")])
+        return [b"<bo", b"dy>"]
+
+    status = Path(os.devnull)
+    got: list = []
+    mw = BannerMiddleware(app, status)
+    assert b"".join(mw({"type": "text/html"}, lambda s, h, e=None: got.append(h))) == b"<body>"  # no errors
 
 
 def test_serve_stopped_by_sigterm_removes_the_site_mkdocs_served_from(tmp_path: Path) -> None:

@@ -188,3 +188,35 @@ def test_the_quick_schema_check_gives_the_full_validators_verdict() -> None:
         if quick != full:
             disagree.append(f"{where}: quick {quick}, full {full}")
     assert not disagree, "\n".join(disagree[:20])
+
+
+def test_a_broken_annotation_leaves_the_others_checked_at_their_own_lines(mini_project: Path) -> None:
+    """Issue 19: a schema error in one annotation does not hide problems in the next ones, and
+    the annotations after the broken one are still pointed at their own lines."""
+    edit(mini_project, "content/annotations/talks.yaml", "    note: Alpha and Beta met in Florida on 28 December 2025.\n", "")
+    edit(mini_project, "content/annotations/talks.yaml", "speaker: beta", "speaker: betta")
+    edit(mini_project, "content/issues/guarantees.yaml", "title:", "titel:")
+    e, problems = run(mini_project)
+    assert "t-meeting" not in e.annotations and "t-beta-95" in e.annotations
+    assert problems == [
+        "content/annotations/talks.yaml:3:5: error: missing required field 'note' in annotations[1]; "
+        "add it (see CONTENT.md) [bookgen.schema]",
+        "content/annotations/talks.yaml:26:14: error: unknown actor id 'betta'; did you mean 'beta'? "
+        "[bookgen.unknown-id]",
+        "content/issues/guarantees.yaml:1:1: error: missing required field 'title' in the file; add it "
+        "(see CONTENT.md) [bookgen.schema]",
+        "content/issues/guarantees.yaml:1:1: error: unknown field 'titel'; did you mean 'title'? [bookgen.schema]",
+    ]
+
+
+def test_salvage_keeps_original_positions_through_rounds() -> None:
+    from bookgen.salvage import salvage
+
+    data = {"source": "s", "annotations": [
+        {"id": "a", "kind": "position", "quote": "q", "note": "n", "issues": ["i"]},  # no stance
+        {"id": "b", "kind": "assessment", "quote": "q", "note": "n", "extra": "x"},
+        {"id": "c", "kind": "assessment", "quote": "q", "note": "n"}]}
+    got = salvage(data, "annotations")
+    assert [a["id"] for a in got.data["annotations"]] == ["b", "c"]
+    assert got.original_path(("annotations", 1, "quote")) == ("annotations", 2, "quote")
+    assert salvage({"source": "s"}, "annotations") is None

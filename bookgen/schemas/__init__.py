@@ -134,7 +134,11 @@ def plain_message(error: ValidationError) -> tuple[tuple[Any, ...], bool, str]:
         missing = [f for f in error.validator_value if not isinstance(inst, dict) or f not in inst]
         name = missing[0] if missing else "?"
         kind = inst.get("kind") if isinstance(inst, dict) else None
-        context = f" (a '{kind}' annotation needs it)" if kind and error.relative_schema_path[0] == "allOf" else ""
+        noun = "annotation" if isinstance(inst, dict) and "quote" in inst else "issue"
+        context = f" (a '{kind}' {noun} needs it)" if kind and error.relative_schema_path[0] == "allOf" else ""
+        if name == "status" and isinstance(inst, dict) and "summary" in inst:  # an issue
+            return path, False, (f"missing required field 'status' in {where}; add it, or `kind: background` "
+                                 "for an issue that is context, not negotiated (see CONTENT.md)")
         return path, False, f"missing required field '{name}' in {where}{context}; add it (see CONTENT.md)"
     if kw == "additionalProperties":
         allowed = list(sch.get("properties", {}))

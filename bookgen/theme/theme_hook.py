@@ -64,7 +64,8 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
 
 
 def on_serve(server: Any, config: Any, builder: Any) -> Any:
-    from bookgen import site
+    from bookgen import servebanner, site
 
     site.adopt_dev_server(server, config.docs_dir)
+    servebanner.install(server, config.docs_dir)  # content errors shown on every served page
     return server
