@@ -184,7 +184,7 @@ def new_source(root: Path, file: str, sid: str | None, out: TextIO, err: TextIO,
         head += "kind: transcript\n"
     body = (schema_comment("source") + head + _metadata_yaml(got, text, kind)
             + f"sha256: {hashlib.sha256(text_bytes).hexdigest()}\n"
-            + (proposed_headings(text) if kind != "transcript" else ""))
+            + (proposed_headings(text) if kind != "transcript" and not imported else ""))
     for where, data in writes:
         atomic_write(where, data)
     atomic_write(pin_path(root, sid), text_bytes)
