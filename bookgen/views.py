@@ -55,22 +55,25 @@ class StatusRow:
     depth: int
     entry: StatusEntry | None
     dated: bool
+    sources: int = 0  # how many sources report on the issue
 
 
-def status_rows(book: Book) -> list[StatusRow]:
+def status_rows(book: Book, background: bool = False) -> list[StatusRow]:
     """Every issue under negotiation in reading order (sub-issues after their parent), with its
-    current status; background issues are not on the board."""
+    current status; background issues only when ``background`` (the index lists them, the board
+    does not)."""
     as_of = book.as_of
     rows = []
     for issue in book.issues.values():
-        if issue.kind == "background":  # context, not a negotiation item
+        if issue.kind == "background" and not background:  # context, not a negotiation item
             continue
         depth, seen, parent = 0, {issue.id}, issue.parent
         while parent is not None and parent in book.issues and parent not in seen:
             seen.add(parent)
             depth, parent = depth + 1, book.issues[parent].parent
         entry = issue.status[-1] if issue.status else None
-        rows.append(StatusRow(issue, depth, entry, entry is not None and entry.as_of != as_of))
+        sources = len({a.source for a in book.by_issue.get(issue.id, ())})
+        rows.append(StatusRow(issue, depth, entry, entry is not None and entry.as_of != as_of, sources))
     return rows
 
 

@@ -25,8 +25,12 @@ def _context(book: Book, i: EntityId) -> dict[str, Any]:
             "reported": V.distinct_passages(a for a in book.by_issue.get(i, ()) if a.kind != "position")}
 
 
+def _index_context(book: Book) -> dict[str, Any]:
+    return {"rows": V.status_rows(book, background=True), "changes": V.recent_changes(book)}
+
+
 def _pages(book: Book) -> list[Page]:
-    out = [Page(INDEX, "issues.md.j2", "Issues")]
+    out = [Page(INDEX, "issues.md.j2", "Issues", lambda: _index_context(book))]
     for i, x in book.issues.items():
         parent = path(x.parent) if x.parent in book.issues else None
         out.append(Page(path(i), "issue.md.j2", x.title, lambda i=i: _context(book, i), parent))
