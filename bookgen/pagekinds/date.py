@@ -22,7 +22,8 @@ def _timeline_context(book: Book) -> dict[str, Any]:
 
 
 def _context(book: Book, d: BookDate) -> dict[str, Any]:
-    return {"date": d, "tags": V.event_tags(book, book.events_by_date.get(d.slug, ()))}
+    return {"date": d, "tags": V.event_tags(book, book.events_by_date.get(d.slug, ())),
+            "reported": V.distinct_passages(book.by_date.get(d.slug, ()))}
 
 
 def _pages(book: Book) -> list[Page]:
