@@ -102,6 +102,7 @@ def environment(templates: Path) -> jinja2.Environment:
     env.globals["status_label"] = V.status_label  # status_label(book, issue) -> views.StatusView
     env.globals["entry_label"] = V.entry_label  # entry_label(book, status_entry) -> str
     env.globals["claim_view"] = V.claim_view  # claim_view(book, claim) -> views.ClaimView
+    env.globals["review_counts"] = V.review_counts  # review_counts(book) -> views.ReviewCounts (method page)
     env.tests["actor_position"] = V.actor_position  # anns|select("actor_position"): views.actor_position
     env.tests["said_by"] = V.said_by  # anns|select("said_by", actor.id): views.said_by
     return env

@@ -12,6 +12,7 @@
 * :func:`actor_position`, :func:`said_by` — whether an annotation is a position its speaker holds,
   or that actor's words or ascribed view (not the report's own reading of the actor).
 * :func:`claim_view` — a claim's reports in date order, with the number of sources counted.
+* :func:`review_counts` — the counts the method page's content review gives.
 """
 
 from __future__ import annotations
@@ -324,3 +325,23 @@ def event_tags(book: Book, events: list[Event] | tuple[Event, ...]) -> list[Md]:
     actors = {a for e in events for a in e.actors if a in book.actors}
     return page_tags(book, sorted(issues, key=lambda i: book.issues[i].title.casefold()),
                      sorted(actors, key=lambda a: book.actors[a].name.casefold()))
+@dataclass(frozen=True)
+class ReviewCounts:
+    """What the method page's content review counts: annotations naming a speaker, by voice;
+    status entries, and those that name whose account they rest on; inferred notes."""
+
+    named: int
+    speaker: int
+    attributed: int
+    source: int
+    statuses: int
+    statuses_per: int
+    inferred: int
+
+
+def review_counts(book: Book) -> ReviewCounts:
+    named = [a for a in book.annotations.values() if a.speaker]
+    entries = [s for i in book.issues.values() for s in i.status]
+    inferred = sum(len(a.inferred) for a in book.annotations.values()) + sum(len(e.inferred) for e in book.events.values())
+    return ReviewCounts(len(named), sum(a.voice == "speaker" for a in named), sum(a.voice == "attributed" for a in named),
+                        sum(a.voice == "source" for a in named), len(entries), sum(bool(s.per) for s in entries), inferred)
