@@ -373,13 +373,13 @@ class PageLinks:
 
     def whose(self, annotation_id: str) -> Md:
         """What goes before :meth:`report` where a figure or report is credited: '[Donald Trump], '
-        for the actor's own words, "[Vladimir Putin]'s view as ascribed by " for a view the report
-        ascribes, nothing for the report's own analysis."""
+        for the actor's own words, 'a view ascribed to [Vladimir Putin] by ' for a view the report
+        ascribes (never the actor's name straight after a dash), nothing for the report's own analysis."""
         ann = self.book.annotations[EntityId(annotation_id)]
         if ann.voice == "speaker" and ann.speaker:
             return as_md(f"{self.actor(ann.speaker)}, ")
         if ann.voice == "attributed" and ann.speaker:
-            return as_md(f"{self.actor(ann.speaker)}'s view as ascribed by ")
+            return as_md(f"a view ascribed to {self.actor(ann.speaker)} by ")
         return Md("")
 
     def credit(self, annotation_id: str) -> Md:

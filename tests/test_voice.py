@@ -16,7 +16,7 @@ import jsonschema
 import pytest
 
 from conftest import MINI, REPO_ROOT, make_project
-from bookgen import exports, views
+from bookgen import exports, standings, views
 from bookgen.links import MentionIndex, PageLinks, RenderMemo
 from bookgen.model import Book
 from bookgen.pipeline import check
@@ -66,16 +66,20 @@ SAID = {
     "attributed": "According to *[Leaders meet on the peace plan](../sources/talks.md)*, [Beta](../actors/beta.md)'s position",
     "source": "*[Leaders meet on the peace plan](../sources/talks.md)*'s assessment",
 }
-CREDIT = {
-    "speaker": " — *Beta, 28 Dec 2025*",
-    "attributed": " — *view ascribed to [Beta](../actors/beta.md) by [Leaders meet on the peace plan](../sources/talks.md), "
-                  "28 Dec 2025*",
-    "source": " — *assessment of [Leaders meet on the peace plan](../sources/talks.md), 28 Dec 2025*",
+CREDIT = {  # after a note in a line that already names its report
+    "speaker": "",
+    "attributed": " *(the report's words for [Beta](../actors/beta.md)'s view)*",
+    "source": "",
+}
+WHOSE = {  # before the report's name where a figure is credited
+    "speaker": "[Beta](../actors/beta.md), ",
+    "attributed": "a view ascribed to [Beta](../actors/beta.md) by ",
+    "source": "",
 }
 STATED_BY = {
     "speaker": "[Beta](../actors/beta.md)",
-    "attributed": "[Beta](../actors/beta.md), as ascribed by [Leaders meet on the peace plan](../sources/talks.md)",
-    "source": "[Leaders meet on the peace plan](../sources/talks.md)",
+    "attributed": "[Beta](../actors/beta.md), as the report ascribes it",
+    "source": "the report",
 }
 VOICE_NOTE = {
     "speaker": "",
@@ -92,6 +96,7 @@ def test_each_voice_renders_its_own_way(tmp_path: Path, voice: str) -> None:
     assert L.footnote("t-beta-95") == FOOTNOTES[voice]
     assert L.said("t-beta-95") == SAID[voice]
     assert L.credit("t-beta-95") == CREDIT[voice]
+    assert L.whose("t-beta-95") == WHOSE[voice]
     assert L.stated_by("t-beta-95") == STATED_BY[voice]
     assert L.voice_note("t-beta-95") == VOICE_NOTE[voice]
 
@@ -108,20 +113,27 @@ def test_no_page_gives_an_ascribed_view_or_a_reports_analysis_as_the_actors_word
     pages = render_pages(book, REPO_ROOT / "templates")
     for path, text in pages.items():
         assert "— Beta" not in text and "— *Beta" not in text, path
-        assert "[^t-beta-95] — *" not in text or "[^t-beta-95] — *Beta" not in text, path
+        assert "[^t-beta-95] — *Beta" not in text, path
 
 
-def test_the_positions_matrix_counts_ascribed_views_but_not_a_reports_own_reading(tmp_path: Path) -> None:
+def test_where_each_side_stands_counts_ascribed_views_but_not_a_reports_own_reading(tmp_path: Path) -> None:
     attributed = build(tmp_path / "a", with_voice("attributed"))
-    assert [a.id for a in views.positions_matrix(attributed).cell("beta", "guarantees")] == ["t-beta-95"]
-    page = render_pages(attributed, REPO_ROOT / "templates", only=lambda p: p == "positions.md")["positions.md"]
-    assert "Guarantee talks are close to 95% complete.[^t-beta-95] *(as ascribed by [Leaders meet on the peace plan]" \
-           "(sources/talks.md))* (28 Dec 2025)" in page
+    assert [a.id for a in standings.positions_on(attributed, "guarantees")] == ["t-beta-95"]
+    pages = render_pages(attributed, REPO_ROOT / "templates",
+                         only=lambda p: p in ("positions.md", "issues/guarantees.md", "actors/beta.md"))
+    assert "| [Beta](actors/beta.md): Guarantee talks are close to 95% complete.[^t-beta-95] *(as ascribed by " \
+           "[Leaders meet on the peace plan](sources/talks.md))* |" in pages["positions.md"]
+    assert "- [Beta](../actors/beta.md): Guarantee talks are close to 95% complete.[^t-beta-95] — as ascribed by " \
+           "*[Leaders meet on the peace plan](../sources/talks.md)* (28 Dec 2025)" in pages["issues/guarantees.md"]
+    assert "| Guarantee talks are close to 95% complete.[^t-beta-95] *(as ascribed by [Leaders meet on the peace plan]" \
+           "(../sources/talks.md))* |" in pages["actors/beta.md"]
     source = build(tmp_path / "s", with_voice("source"))
-    assert views.positions_matrix(source).cell("beta", "guarantees") == []
-    pages = render_pages(source, REPO_ROOT / "templates", only=lambda p: p in ("issues/guarantees.md", "actors/beta.md"))
-    assert "## Positions" not in pages["issues/guarantees.md"]
-    assert "[Beta](../actors/beta.md) said guarantee talks were close to 95% complete.[^t-beta-95] — *assessment of" in pages["issues/guarantees.md"]
+    assert standings.positions_on(source, "guarantees") == []
+    pages = render_pages(source, REPO_ROOT / "templates",
+                         only=lambda p: p in ("positions.md", "issues/guarantees.md", "actors/beta.md"))
+    assert "t-beta-95" not in pages["positions.md"]
+    assert "- *[Leaders meet on the peace plan](../sources/talks.md)* (28 Dec 2025): [Beta](../actors/beta.md) said " \
+           "guarantee talks were close to 95% complete.[^t-beta-95]" in pages["issues/guarantees.md"]
     assert "## Reported about Beta" in pages["actors/beta.md"] and "## Positions" not in pages["actors/beta.md"]
 
 
@@ -212,8 +224,7 @@ def test_inferred_notes_reach_the_reader(tmp_path: Path) -> None:
     date = pages["dates/2025-12-28.md"]
     assert "- **Place:** Florida *(inferred: the report says Florida; the city is not given)*" in date
     assert "- **Inferred (sequence):** the talks came before the call, per one report" in date
-    assert "[^t-meeting] — *assessment of [Leaders meet on the peace plan](../sources/talks.md), 28 Dec 2025* " \
-           "*Inferred — date: from the meeting's date.*" in date
+    assert "[^t-meeting] *Inferred — date: from the meeting's date.*" in date
     assert "[^t-meeting] *Inferred — date: from the meeting's date.*" in pages["sources/talks.md"]
     data = json.loads(exports.export_files(book)[exports.JSON])
     assert {a["id"]: a["inferred"] for a in data["annotations"]}["t-meeting"] == [
