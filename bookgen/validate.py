@@ -223,7 +223,7 @@ def _build_annotations(sid: EntityId, d: dict[str, Any], r: _Reader) -> list[Ann
         r.ref("claim", a.get("claim"), "annotations", i, "claim")
         actors = tuple(dict.fromkeys(([a["speaker"]] if a.get("speaker") else []) + list(a.get("actors", []))))
         voice = a.get("voice") or ("speaker" if a.get("speaker") else "source")
-        if voice != "source" and not a.get("speaker"):
+        if voice in ("speaker", "attributed") and not a.get("speaker"):
             loc = r.loc("annotations", i, "voice")
             r.problems.error(loc.path, loc.line, loc.col, f"voice '{voice}' needs a speaker, the actor whose "
                              "words or view this is; add speaker: <actor id>, or use voice: source for the "

@@ -77,7 +77,8 @@ def check_voices(book: Book, problems: Problems) -> None:
     """Add a warning for every annotation a heuristic above flags."""
     names: dict[str, re.Pattern[str]] = {}
     for a in book.annotations.values():
-        if a.voice != "speaker" or a.speaker is None or a.speaker not in book.actors:
+        if a.voice != "speaker" or a.speaker is None or a.speaker not in book.actors \
+                or book.passage_of(a.id).turn is not None:  # a transcript turn is speech as such
             continue
         actor = book.actors[a.speaker]
         pattern = names.get(actor.id)
