@@ -153,12 +153,27 @@ class Actor:
 
 
 @dataclass(frozen=True, slots=True)
+class Inference:
+    """An editor's note that a field's value combines or goes beyond the quoted passages."""
+
+    field: str  # the field it explains: date, place, sequence, issues, actors, ...
+    note: str
+
+
+VOICES = ("speaker", "attributed", "source")
+"""Whose words an annotation carries: the actor's own (quoted or reported), a view the report
+ascribes to the actor without quoting them, or the report's own analysis."""
+
+
+@dataclass(frozen=True, slots=True)
 class StatusEntry:
     as_of: BookDate
     status: str
     text: str
     cite: tuple[EntityId, ...]
     loc: Loc
+    per: tuple[EntityId, ...] = ()  # the actors on whose account the status rests
+    disputed_by: tuple[EntityId, ...] = ()  # actors who contest it
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +201,7 @@ class Event:
     summary: Statement
     loc: Loc
     sequence: int | None = None  # order among the day's events, as the sources give it
+    inferred: tuple[Inference, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +229,7 @@ class Annotation:
     suffix: str | None
     note: str
     speaker: EntityId | None
+    voice: str  # one of VOICES
     audience: str | None
     actors: tuple[EntityId, ...]
     issues: tuple[EntityId, ...]
@@ -224,6 +241,13 @@ class Annotation:
     loc: Loc
     quote_loc: Loc
     heard_as: tuple[HeardAs, ...] = ()  # this quote's own, besides its source's
+    inferred: tuple[Inference, ...] = ()
+
+    @property
+    def actor_view(self) -> bool:
+        """True when the annotation carries an actor's words or a view ascribed to the actor,
+        False for the report's own analysis (even when it names whose view it reads)."""
+        return self.voice != "source" and self.speaker is not None
 
 
 @dataclass

@@ -25,8 +25,8 @@ import orjson
 
 from bookgen import collector, memo
 from bookgen.dates import BookDate
-from bookgen.entities import (Actor, Annotation, Claim, Event, Figure, HeardAs, Issue, LeftOut, Source, Speaker,
-                              Statement, StatusEntry)
+from bookgen.entities import (VOICES, Actor, Annotation, Claim, Event, Figure, HeardAs, Inference, Issue, LeftOut,
+                              Source, Speaker, Statement, StatusEntry)
 from bookgen.model import Book
 
 JSON = "briefing.json"
@@ -192,8 +192,10 @@ _TYPES: dict[str, Any] = {
     "tuple[Speaker, ...]": {"type": "array", "items": {"$ref": "#/$defs/Speaker"}},
     "tuple[tuple[str, str], ...]": {"type": "array", "items": {"type": "array", "items": {"type": "string"},
                                                               "minItems": 2, "maxItems": 2}},
+    "tuple[Inference, ...]": {"type": "array", "items": {"$ref": "#/$defs/Inference"}},
 }
-_ENTITIES = (Source, Actor, Issue, Event, Claim, Annotation, Statement, StatusEntry, LeftOut, Figure, HeardAs, Speaker)
+_ENTITIES = (Source, Actor, Issue, Event, Claim, Annotation, Statement, StatusEntry, LeftOut, Figure, HeardAs, Speaker,
+             Inference)
 
 
 def _object(cls: type) -> dict[str, Any]:
@@ -211,6 +213,14 @@ def schema() -> dict[str, Any]:
         "description": "Where the quote was found in the source text (character offsets, paragraph ¶).",
     }
     defs["Annotation"]["required"] = sorted([*defs["Annotation"]["required"], "found"])
+    defs["Annotation"]["properties"]["voice"] = {
+        "enum": list(VOICES),
+        "description": "speaker: the actor's own words; attributed: a view the source ascribes to the speaker "
+                       "without quoting them; source: the source's own analysis.",
+    }
+    defs["StatusEntry"]["properties"]["per"]["description"] = "Actor ids: on whose account the status rests."
+    defs["StatusEntry"]["properties"]["disputed_by"]["description"] = "Actor ids: who contests the status."
+    defs["Inference"]["description"] = "An editor's note that a field's value goes beyond the quoted passages."
     day = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
     defs["date"] = {
         "type": "object", "additionalProperties": False,
@@ -235,7 +245,7 @@ def schema() -> dict[str, Any]:
 # CSV
 
 CSV_COLUMNS = ("claim", "claim_title", "question", "source", "source_title", "publisher", "published",
-               "speaker", "date", "figure_value", "figure_unit", "figure_measures", "note", "quote",
+               "speaker", "voice", "date", "figure_value", "figure_unit", "figure_measures", "note", "quote",
                "paragraph", "annotation")
 
 
@@ -270,7 +280,7 @@ def claims_csv(book: Book) -> bytes:
             fig = a.figure
             w.writerow(map(csv_cell, [
                 claim.id, claim.title, claim.question, src.id, src.title, src.publisher,
-                src.published.text if src.published else "", a.speaker or "",
+                src.published.text if src.published else "", a.speaker or "", a.voice,
                 a.date.text if a.date else "", fig.value if fig else "", fig.unit if fig else "",
                 fig.measures if fig else "", a.note,
                 book.texts[a.source].text[anchor.start: anchor.end], anchor.block, a.id]))
@@ -306,7 +316,8 @@ def _timeline_ics(book: Book) -> bytes:
         precision = "" if e.date.precision == "day" else (
             f" The sources give this date only as \"{e.date.label}\" ({e.date.precision_label}); "
             "the calendar entry spans that whole range.")
-        ev.add("description", f"{e.summary.text}{precision} Status: {e.status}.")
+        inferred = "".join(f" Inferred ({x.field}): {x.note.rstrip('.')}." for x in e.inferred)
+        ev.add("description", f"{e.summary.text}{precision}{inferred} Status: {e.status}.")
         ev.add("status", _ICS_STATUS[e.status])
         if e.place:
             ev.add("location", e.place)

@@ -11,12 +11,13 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from bookgen.dates import BookDate, parse_date
 from bookgen.ids import EntityId
 from bookgen.mdtext import Md, as_md, escape, escape_once, html_attr, link, with_heard_as
 from bookgen.model import Book
+from bookgen.views import STATUS_LABELS
 
 from bookgen.pagekinds import actor as _actor, claims as _claims, date as _date, home as _home
 from bookgen.pagekinds import issue as _issue, method as _method, overview as _overview, source as _source
@@ -55,7 +56,6 @@ def without_report_lead(note: str) -> str:
     return rest[0].upper() + rest[1:]
 
 
-STATUS_LABELS = {"agreed": "Agreed", "nearly-agreed": "Nearly agreed", "open": "Open", "contested": "Contested"}
 
 
 class MentionIndex:
@@ -200,23 +200,46 @@ class RenderMemo:
         self.book = book
         self._attributions: dict[str, Md] = {}
         self._footnotes: dict[str, tuple[str, tuple[str, str], str]] = {}
+        self._quotes: dict[str, str] = {}
         self.actors = _Targets(lambda a: (book.actors[EntityId(a)].name, actor_path(a)))
         self.issues = _Targets(lambda i: (book.issues[EntityId(i)].title, issue_path(i)))
         self.sources = _Targets(lambda s: (book.sources[EntityId(s)].title, source_path(s)))
         self.reports = _Targets(lambda s: (book.sources[EntityId(s)].short_name, source_path(s)))
         self.dates = _Targets(lambda text: _date_target(parse_date(text)))  # by the date as written
 
+    def quote(self, annotation_id: str) -> str:
+        """The passage the annotation quotes, as found in its source, escaped ('Mertz [Merz]' where
+        the source or annotation says what a misheard word means)."""
+        quote = self._quotes.get(annotation_id)
+        if quote is None:
+            ann = self.book.annotations[EntityId(annotation_id)]
+            anchor = self.book.anchors[ann.id]
+            quote = escape_once(self.book.texts[ann.source].text[anchor.start: anchor.end])
+            source = self.book.sources[ann.source]
+            heard = {h.heard: h.meant for h in (*source.heard_as, *ann.heard_as)}  # the annotation's win
+            if heard:  # the source's wording stays; what it means follows in brackets
+                quote = with_heard_as(quote, heard.items())
+            self._quotes[annotation_id] = quote
+        return quote
+
     def attribution(self, annotation_id: str) -> Md:
+        """Whose words these are, and when, by the annotation's voice: 'Donald Trump, to X,
+        28 Dec 2025'; "the report's words for Vladimir Putin's view, undated"; "the report's own
+        assessment, 28 Dec 2025". Only the speaker voice starts with the actor's name."""
         said = self._attributions.get(annotation_id)
         if said is None:
             ann = self.book.annotations[EntityId(annotation_id)]
-            parts = []
-            if ann.speaker:
-                parts.append(escape(self.book.actors[ann.speaker].name))
-            if ann.audience:
-                parts.append("to " + escape(ann.audience))
-            parts.append(escape(ann.date.label) if ann.date else "undated")
-            said = self._attributions[annotation_id] = as_md(", ".join(parts))
+            when = escape(ann.date.label) if ann.date else "undated"
+            if ann.voice == "speaker" and ann.speaker:
+                parts = [escape(self.book.actors[ann.speaker].name)]
+                if ann.audience:
+                    parts.append("to " + escape(ann.audience))
+                text = ", ".join([*parts, when])
+            elif ann.voice == "attributed" and ann.speaker:
+                text = f"the report's words for {escape(self.book.actors[ann.speaker].name)}'s view, {when}"
+            else:
+                text = f"the report's own assessment, {when}"
+            said = self._attributions[annotation_id] = as_md(text)
         return said
 
     def footnote(self, annotation_id: str) -> tuple[str, tuple[str, str], str]:
@@ -227,13 +250,10 @@ class RenderMemo:
             source = self.book.sources[ann.source]
             anchor = self.book.anchors[ann.id]
             published = source.published.label if source.published else "publication date unknown"
-            quote = escape_once(self.book.texts[ann.source].text[anchor.start: anchor.end])
-            heard = {h.heard: h.meant for h in (*source.heard_as, *ann.heard_as)}  # the annotation's win
-            if heard:  # the source's wording stays; what it means follows in brackets
-                quote = with_heard_as(quote, heard.items())
             said = self.attribution(annotation_id)
+            where = "reported in" if ann.voice == "speaker" else "in"
             parts = self._footnotes[annotation_id] = (
-                f"[^{ann.id}]: “{quote}” — {said}; reported in [{escape(source.title)}](",
+                f"[^{ann.id}]: “{self.quote(annotation_id)}” — {said}; {where} [{escape(source.title)}](",
                 (source_path(ann.source), annotation_anchor(ann.id)),
                 f") ({escape(published)}), ¶{anchor.block}.")
         return parts
@@ -330,8 +350,82 @@ class PageLinks:
         return as_md(FOOTNOTE_SEPARATOR.join(refs))
 
     def attribution(self, annotation_id: str) -> Md:
-        """'Trump, 28 Dec 2025' — who said it and when, as far as the content knows."""
+        """'Trump, 28 Dec 2025' — who said it and when, as far as the content knows, by voice
+        (see :meth:`RenderMemo.attribution`)."""
         return self.memo.attribution(annotation_id)
+
+    # voice: whose words, whose view -------------------------------------------------------------
+    def _report_name(self, annotation_id: str) -> Md:
+        """The annotation's report, by its short name, linked: "[Closer than ever](...)"."""
+        return self._to(self.memo.reports[self.book.annotations[EntityId(annotation_id)].source])
+
+    def said(self, annotation_id: str) -> Md:
+        """A lead-in naming the report, to put before ': ' and the editors' words:
+        'Donald Trump, as reported in *Report*' (speaker), 'According to *Report*, Vladimir
+        Putin's position' (attributed), '*Report*'s assessment' (source)."""
+        ann = self.book.annotations[EntityId(annotation_id)]
+        report = as_md(f"*{self._report_name(annotation_id)}*")
+        if ann.voice == "speaker" and ann.speaker:
+            return as_md(f"{self.actor(ann.speaker)}, as reported in {report}")
+        if ann.voice == "attributed" and ann.speaker:
+            return as_md(f"According to {report}, {self.actor(ann.speaker)}'s position")
+        return as_md(f"{report}'s assessment")
+
+    def whose(self, annotation_id: str) -> Md:
+        """What goes before :meth:`report` where a figure or report is credited: '[Donald Trump], '
+        for the actor's own words, 'a view ascribed to [Vladimir Putin] by ' for a view the report
+        ascribes (never the actor's name straight after a dash), nothing for the report's own analysis."""
+        ann = self.book.annotations[EntityId(annotation_id)]
+        if ann.voice == "speaker" and ann.speaker:
+            return as_md(f"{self.actor(ann.speaker)}, ")
+        if ann.voice == "attributed" and ann.speaker:
+            return as_md(f"a view ascribed to {self.actor(ann.speaker)} by ")
+        return Md("")
+
+    def credit(self, annotation_id: str) -> Md:
+        """What follows an annotation's note in a line that names its report: for a view the report
+        ascribes, " *(the report's words for [Vladimir Putin]'s view)*"; nothing otherwise (the
+        line's report and the note already say who speaks)."""
+        ann = self.book.annotations[EntityId(annotation_id)]
+        if ann.voice == "attributed" and ann.speaker:
+            return as_md(f" *(the report's words for {self.actor(ann.speaker)}'s view)*")
+        return Md("")
+
+    def voice_note(self, annotation_id: str) -> Md:
+        """After a position shown in an actor's name (standings, timeline): nothing for the actor's
+        own words, ' *(as ascribed by [Report])*' for a view the report ascribes, ' *([Report]'s
+        assessment)*' for the report's own reading."""
+        ann = self.book.annotations[EntityId(annotation_id)]
+        if ann.voice == "speaker" and ann.speaker:
+            return Md("")
+        if ann.voice == "attributed" and ann.speaker:
+            return as_md(f" *(as ascribed by {self._report_name(annotation_id)})*")
+        return as_md(f" *({self._report_name(annotation_id)}'s assessment)*")
+
+    def stated_by(self, annotation_id: str) -> Md:
+        """Who a report of a claim is from, for a table cell beside the report's name: the speaker
+        (their own words), 'the speaker, as ascribed' (a view the report ascribes), or 'the report'."""
+        ann = self.book.annotations[EntityId(annotation_id)]
+        if ann.voice == "speaker" and ann.speaker:
+            return self.actor(ann.speaker)
+        if ann.voice == "attributed" and ann.speaker:
+            return as_md(f"{self.actor(ann.speaker)}, as the report ascribes it")
+        return Md("the report")
+
+    def quote(self, annotation_id: str) -> Md:
+        """The source's exact words for an annotation, in curly quotes."""
+        return as_md(f"“{self.memo.quote(annotation_id)}”")
+
+    def inferred(self, entity: Any, field: str | None = None) -> Md:
+        """' *(inferred: note)*' for one field of an event or annotation, or all its notes as
+        ' *Inferred — date: …; place: ….*'; nothing when the editor inferred nothing there."""
+        notes = [x for x in entity.inferred if field is None or x.field == field]
+        if not notes:
+            return Md("")
+        if field is not None:
+            return as_md(f" *(inferred: {self.text(notes[0].note.rstrip('.'))})*")
+        return as_md(" *Inferred — " + "; ".join(f"{escape(x.field)}: {self.text(x.note.rstrip('.'))}"
+                                                  for x in notes) + ".*")
 
     def footnote(self, annotation_id: str) -> Md:
         before, target, after = self.memo.footnote(annotation_id)

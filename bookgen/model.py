@@ -160,10 +160,13 @@ def _issue_order(issues: Mapping[EntityId, Issue], meta: BookMeta) -> list[Entit
 
 
 def _with_turn_speaker(ann: Annotation, actor: EntityId | None) -> Annotation:
-    """An annotation quoting a transcript turn speaks with the turn's actor (it named none)."""
+    """An annotation quoting a transcript turn speaks with the turn's actor (it named none), and
+    in that actor's own words: a turn is what its speaker said, so ``voice: source`` (the default
+    without a speaker) becomes ``speaker``; ``attributed`` stays."""
     if actor is None:
         return ann
-    return replace(ann, speaker=actor, actors=tuple(dict.fromkeys((actor, *ann.actors))))
+    return replace(ann, speaker=actor, actors=tuple(dict.fromkeys((actor, *ann.actors))),
+                   voice="speaker" if ann.voice == "source" else ann.voice)
 
 
 def build_book(entities: Entities, texts: Mapping[EntityId, SourceText], anchoring: Anchoring,

@@ -22,6 +22,7 @@ from bookgen.load import LoadedContent, load_content
 from bookgen.model import Book, build_book
 from bookgen.problems import Problems
 from bookgen.validate import validate
+from bookgen.voicecheck import check_voices
 
 
 @dataclass
@@ -110,3 +111,4 @@ def add_warnings(book: Book, problems: Problems) -> None:
             problems.warning(ann.loc.path, ann.loc.line, ann.loc.col,
                              f"annotation '{ann.id}' names no actor and no issue, so no page lists it",
                              "annotation-unlinked")
+    check_voices(book, problems)

@@ -20,6 +20,7 @@ import jinja2.runtime
 from bookgen import collector
 from bookgen import links as L
 from bookgen import pagekinds
+from bookgen import views as V
 from bookgen.pagekinds import Page
 from bookgen.mdtext import Md, escape
 from bookgen.model import Book
@@ -98,6 +99,12 @@ def environment(templates: Path) -> jinja2.Environment:
     env.context_class = _PageContext
     env.filters["md"] = escape
     env.globals["STATUS_LABELS"] = L.STATUS_LABELS
+    env.globals["status_label"] = V.status_label  # status_label(book, issue) -> views.StatusView
+    env.globals["entry_label"] = V.entry_label  # entry_label(book, status_entry) -> str
+    env.globals["claim_view"] = V.claim_view  # claim_view(book, claim) -> views.ClaimView
+    env.globals["review_counts"] = V.review_counts  # review_counts(book) -> views.ReviewCounts (method page)
+    env.tests["actor_position"] = V.actor_position  # anns|select("actor_position"): views.actor_position
+    env.tests["said_by"] = V.said_by  # anns|select("said_by", actor.id): views.said_by
     return env
 
 

@@ -14,11 +14,13 @@ from bookgen.bookmeta import OTHERS, Camp
 from bookgen.entities import Annotation, Issue
 from bookgen.ids import EntityId
 from bookgen.model import _UNDATED, Book, camps
+from bookgen.views import actor_position
 
 
 def positions_on(book: Book, issue: EntityId) -> list[Annotation]:
-    """The positions actors hold on ``issue``: position annotations naming who holds them."""
-    return [a for a in book.by_issue.get(issue, ()) if a.kind == "position" and a.speaker is not None]
+    """The positions actors hold on ``issue``: position annotations naming who holds them, in their
+    words or as a report ascribes them (a report's own reading of an actor is not counted)."""
+    return [a for a in book.by_issue.get(issue, ()) if actor_position(a)]
 
 
 def _newest_first(a: Annotation) -> tuple[int, object, str]:

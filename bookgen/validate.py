@@ -13,8 +13,8 @@ import fastjsonschema
 
 from bookgen import memo
 from bookgen.dates import BookDate, DateError, parse_date
-from bookgen.entities import (Actor, Annotation, Claim, Entities, Event, Figure, HeardAs, Issue, LeftOut, Loc,
-                              Source, Speaker, Statement, StatusEntry)
+from bookgen.entities import (Actor, Annotation, Claim, Entities, Event, Figure, HeardAs, Inference, Issue, LeftOut,
+                              Loc, Source, Speaker, Statement, StatusEntry)
 from bookgen.ids import EntityId
 from bookgen.load import KINDS, LoadedContent
 from bookgen.problems import Problems
@@ -59,6 +59,17 @@ class _Reader:
     def statement(self, data: dict[str, Any], *path: Any) -> Statement:
         self.refs_in("annotation", data, "cite", *path)
         return Statement(data["text"], tuple(data["cite"]), self.loc(*path))
+
+    def inferred(self, data: dict[str, Any], always: tuple[str, ...], *path: Any) -> tuple[Inference, ...]:
+        """The ``inferred:`` notes, each on a field that has a value (or one of ``always``)."""
+        notes = data.get("inferred", {})
+        for name in notes:
+            if name not in always and data.get(name) in (None, [], "unknown"):
+                loc = self.loc(*path, "inferred", name)
+                self.problems.error(loc.path, loc.line, loc.col,
+                                    f"inferred.{name} explains a field that is not set; set {name}: "
+                                    f"or remove the note", "inferred-unset")
+        return tuple(Inference(name, note) for name, note in notes.items())
 
 
 # (schema, file) -> the very document that passed it: a long process (serve) gets the same
@@ -165,8 +176,16 @@ def _build_issue(iid: EntityId, d: dict[str, Any], r: _Reader) -> Issue:
     for i, s in enumerate(d.get("status", [])):
         as_of = r.date(s["as_of"], "status", i, "as_of")
         r.refs_in("annotation", s, "cite", "status", i)
+        r.refs_in("actor", s, "per", "status", i)
+        r.refs_in("actor", s, "disputed_by", "status", i)
+        both = set(s.get("per", [])) & set(s.get("disputed_by", []))
+        if both:
+            loc = r.loc("status", i, "disputed_by")
+            r.problems.error(loc.path, loc.line, loc.col, f"'{sorted(both)[0]}' is both in per and in disputed_by; "
+                             "an actor either gives the account or contests it", "status-per-disputed")
         if as_of is not None:
-            status.append(StatusEntry(as_of, s["status"], s["text"], tuple(s["cite"]), r.loc("status", i)))
+            status.append(StatusEntry(as_of, s["status"], s["text"], tuple(s["cite"]), r.loc("status", i),
+                                      tuple(s.get("per", [])), tuple(s.get("disputed_by", []))))
     questions = tuple(r.statement(q, "open_questions", i) for i, q in enumerate(d.get("open_questions", [])))
     return Issue(iid, d["title"], d.get("parent"), tuple(d.get("related", [])),
                  r.statement(d["summary"], "summary"), tuple(sorted(status, key=lambda s: s.as_of.sort_key)),
@@ -181,7 +200,8 @@ def _build_event(eid: EntityId, d: dict[str, Any], r: _Reader) -> Event | None:
         return None
     return Event(eid, d["title"], date, d["status"], d.get("place"), tuple(d.get("actors", [])),
                  tuple(d.get("issues", [])), r.statement(d["summary"], "summary"), r.loc(),
-                 int(d["sequence"]) if "sequence" in d else None)
+                 int(d["sequence"]) if "sequence" in d else None,
+                 r.inferred(d, ("sequence",)))
 
 
 def _build_claim(cid: EntityId, d: dict[str, Any], r: _Reader) -> Claim:
@@ -202,12 +222,19 @@ def _build_annotations(sid: EntityId, d: dict[str, Any], r: _Reader) -> list[Ann
         r.ref("event", a.get("event"), "annotations", i, "event")
         r.ref("claim", a.get("claim"), "annotations", i, "claim")
         actors = tuple(dict.fromkeys(([a["speaker"]] if a.get("speaker") else []) + list(a.get("actors", []))))
+        voice = a.get("voice") or ("speaker" if a.get("speaker") else "source")
+        if voice in ("speaker", "attributed") and not a.get("speaker"):
+            loc = r.loc("annotations", i, "voice")
+            r.problems.error(loc.path, loc.line, loc.col, f"voice '{voice}' needs a speaker, the actor whose "
+                             "words or view this is; add speaker: <actor id>, or use voice: source for the "
+                             "report's own analysis", "voice-needs-speaker")
         out.append(Annotation(
             a["id"], sid, a["kind"], a["quote"], a.get("prefix"), a.get("suffix"), a["note"],
-            a.get("speaker"), a.get("audience"), actors, tuple(a.get("issues", [])),
+            a.get("speaker"), voice, a.get("audience"), actors, tuple(a.get("issues", [])),
             r.date(a.get("date"), "annotations", i, "date"), a.get("event"), a.get("claim"), a.get("stance"),
             Figure(fig["value"], fig["unit"], fig["measures"]) if fig else None,
-            r.loc("annotations", i), r.loc("annotations", i, "quote"), _heard_as(a)))
+            r.loc("annotations", i), r.loc("annotations", i, "quote"), _heard_as(a),
+            r.inferred(a, (), "annotations", i)))
     return out
 
 

@@ -7,6 +7,12 @@
 * :func:`timeline` — dated items (events, status entries, positions), optionally for one issue or
   one actor: the no-JavaScript filter of the timeline.
 * :func:`page_tags` — Material tags for a page (entity ids: safe text, see below).
+* :func:`status_label` / :func:`entry_label` — an issue's status on whose account ("Agreed (per
+  Volodymyr Zelensky)", or "Disputed" with each account).
+* :func:`actor_position`, :func:`said_by` — whether an annotation is a position its speaker holds,
+  or that actor's words or ascribed view (not the report's own reading of the actor).
+* :func:`claim_view` — a claim's reports in date order, with the number of sources counted.
+* :func:`review_counts` — the counts the method page's content review gives.
 """
 
 from __future__ import annotations
@@ -17,10 +23,100 @@ import json
 from typing import Any, Iterable
 
 from bookgen.dates import BookDate
-from bookgen.entities import Actor, Annotation, Event, Issue, StatusEntry
+from bookgen.entities import Actor, Annotation, Claim, Event, Issue, StatusEntry
 from bookgen.ids import EntityId
 from bookgen.mdtext import Md, as_md
-from bookgen.model import Book
+from bookgen.model import _UNDATED, Book
+
+
+STATUS_LABELS = {"agreed": "Agreed", "nearly-agreed": "Nearly agreed", "open": "Open", "contested": "Contested"}
+
+
+def _names(book: Book, ids: tuple[EntityId, ...]) -> str:
+    return ", ".join(book.actors[a].name for a in ids if a in book.actors)
+
+
+def entry_label(book: Book, entry: StatusEntry) -> str:
+    """One status entry in words, on whose account: 'Agreed (per Volodymyr Zelensky)',
+    'Agreed (per Volodymyr Zelensky; disputed by Russia)', or just 'Open'."""
+    whose = []
+    if entry.per:
+        whose.append("per " + _names(book, entry.per))
+    if entry.disputed_by:
+        whose.append("disputed by " + _names(book, entry.disputed_by))
+    label = STATUS_LABELS[entry.status]
+    return f"{label} ({'; '.join(whose)})" if whose else label
+
+
+@dataclass(frozen=True)
+class Account:
+    entry: StatusEntry
+    label: str  # entry_label of the entry
+
+
+@dataclass(frozen=True)
+class StatusView:
+    """An issue's current status: its latest date's entries (``accounts``), and one label: the
+    status on whose account, or "Disputed" when those entries disagree or one is disputed."""
+
+    status: str  # the status when not disputed, else "disputed"
+    label: str
+    as_of: BookDate
+    accounts: tuple[Account, ...]
+
+    @property
+    def disputed(self) -> bool:
+        return self.status == "disputed"
+
+    @property
+    def cite(self) -> tuple[EntityId, ...]:
+        return tuple(dict.fromkeys(a for acc in self.accounts for a in acc.entry.cite))
+
+
+def status_label(book: Book, issue: Issue) -> StatusView | None:
+    """The status an issue's pages and the dashboard show: the entries of its latest date, agreed
+    on by all of them (with everyone they rest on: 'Agreed (per Volodymyr Zelensky)'), or
+    'Disputed' when they differ or an actor disputes one (each account then cited on its own);
+    None for an issue without status entries (background)."""
+    if not issue.status:  # a background issue: no status at all
+        return None
+    last = issue.status[-1]
+    latest = tuple(e for e in issue.status if e.as_of.slug == last.as_of.slug)
+    accounts = tuple(Account(e, entry_label(book, e)) for e in latest)
+    if len({e.status for e in latest}) > 1 or any(e.disputed_by for e in latest):
+        return StatusView("disputed", "Disputed", last.as_of, accounts)
+    per = tuple(dict.fromkeys(a for e in latest for a in e.per))
+    label = STATUS_LABELS[last.status] + (f" (per {_names(book, per)})" if per else "")
+    return StatusView(last.status, label, last.as_of, accounts)
+
+
+def actor_position(a: Annotation) -> bool:
+    """A position the speaker holds, in their words or as the report ascribes it; a report's own
+    reading of an actor (voice: source) is not counted as that actor's position."""
+    return a.kind == "position" and a.actor_view
+
+
+def said_by(a: Annotation, actor: str) -> bool:
+    """The annotation gives ``actor``'s own words or a view the report ascribes to ``actor``."""
+    return a.speaker == actor and a.actor_view
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    claim: Claim
+    reports: tuple[Annotation, ...]  # by date (undated last), then the source's publication date and title
+    sources: int  # distinct sources among the reports
+
+
+def claim_view(book: Book, claim: Claim) -> ClaimView:
+    """A claim's reports ordered by date, and how many distinct sources report it (counted here,
+    never written by hand)."""
+    def order(a: Annotation) -> tuple[Any, ...]:
+        src = book.sources[a.source]
+        return (a.date.sort_key if a.date else _UNDATED, src.published.sort_key if src.published else _UNDATED,
+                src.title, book.anchors[a.id].start)
+    reports = tuple(sorted(book.by_claim.get(claim.id, ()), key=order))
+    return ClaimView(claim, reports, len({a.source for a in reports}))
 
 
 @dataclass(frozen=True)
@@ -172,7 +268,7 @@ def timeline(book: Book, issue: EntityId | None = None, actor: EntityId | None =
         for i in chosen:
             items += [Item(s.as_of, "status", (i, s)) for s in i.status]
     for a in annotations:
-        if a.kind == "position" and a.date and (issue is None or issue in a.issues) \
+        if actor_position(a) and a.date and (issue is None or issue in a.issues) \
                 and (actor is None or a.speaker == actor):
             items.append(Item(a.date, "position", a))
     order = {"event": 0, "status": 1, "position": 2}
@@ -208,14 +304,14 @@ class ActorAnnotations:
 
 def actor_annotations(book: Book, actor: Actor) -> ActorAnnotations:
     anns = distinct_passages(book.by_actor.get(actor.id, ()))
-    own = [a for a in anns if a.speaker == actor.id]
+    own = [a for a in anns if said_by(a, actor.id)]
     role = set(actor.cite)
-    return ActorAnnotations([a for a in own if a.kind == "position"], [a for a in own if a.kind != "position"],
-                            [a for a in anns if a.speaker != actor.id and a.id not in role])
+    return ActorAnnotations([a for a in own if actor_position(a)], [a for a in own if not actor_position(a)],
+                            [a for a in anns if not said_by(a, actor.id) and a.id not in role])
 
 
 def issue_tags(book: Book, issue: Issue) -> list[Md]:
-    speakers = [a.speaker for a in book.by_issue.get(issue.id, ()) if a.kind == "position" and a.speaker]
+    speakers = [a.speaker for a in book.by_issue.get(issue.id, ()) if actor_position(a) and a.speaker]
     return page_tags(book, [issue.id], sorted(set(speakers), key=lambda a: book.actors[a].name.casefold()))
 
 
@@ -229,3 +325,23 @@ def event_tags(book: Book, events: list[Event] | tuple[Event, ...]) -> list[Md]:
     actors = {a for e in events for a in e.actors if a in book.actors}
     return page_tags(book, sorted(issues, key=lambda i: book.issues[i].title.casefold()),
                      sorted(actors, key=lambda a: book.actors[a].name.casefold()))
+@dataclass(frozen=True)
+class ReviewCounts:
+    """What the method page's content review counts: annotations naming a speaker, by voice;
+    status entries, and those that name whose account they rest on; inferred notes."""
+
+    named: int
+    speaker: int
+    attributed: int
+    source: int
+    statuses: int
+    statuses_per: int
+    inferred: int
+
+
+def review_counts(book: Book) -> ReviewCounts:
+    named = [a for a in book.annotations.values() if a.speaker]
+    entries = [s for i in book.issues.values() for s in i.status]
+    inferred = sum(len(a.inferred) for a in book.annotations.values()) + sum(len(e.inferred) for e in book.events.values())
+    return ReviewCounts(len(named), sum(a.voice == "speaker" for a in named), sum(a.voice == "attributed" for a in named),
+                        sum(a.voice == "source" for a in named), len(entries), sum(bool(s.per) for s in entries), inferred)

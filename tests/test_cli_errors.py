@@ -59,11 +59,14 @@ def test_error_case_prints_exactly(tmp_path: Path, name: str) -> None:
 
 
 def test_every_error_kind_has_a_case() -> None:
-    """The content mistakes of issues 2 and 4 each have a fixture that shows their code."""
+    """The content mistakes of issues 2, 4 and 17 each have a fixture that shows their code."""
     wanted = {"quote-not-found", "quote-ambiguous", "quote-across-paragraphs", "unknown-id", "duplicate-id",
               "schema", "bad-date", "annotations-source-mismatch", "parent-cycle", "citation-changed",
               "citation-lost", "citation-moved", "source-changed", "unused-actor", "unused-issue",
-              "unused-source", "annotation-unlinked", "paragraph-unaccounted"}
+              "unused-source", "annotation-unlinked", "paragraph-unaccounted",
+              # issue 17: voice, status accounts, inferred notes
+              "voice-needs-speaker", "inferred-unset", "status-per-disputed", "voice-third-person",
+              "voice-no-saying"}
     shown = {code for name in CASE_NAMES
              for code in _codes((CASES / name / "expected.txt").read_text("utf-8"))}
     assert wanted <= shown, wanted - shown

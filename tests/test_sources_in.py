@@ -187,6 +187,7 @@ def test_a_transcript_builds_with_speakers_times_and_heard_as(tmp_path: Path) ->
     assert book.annotations["pc-progress"].speaker == "alpha"  # from the turn
     assert book.annotations["pc-territory"].speaker == "alpha"  # an explicit speaker wins over BETA's turn
     assert book.annotations["pc-progress"].actors[0] == "alpha"
+    assert book.annotations["pc-progress"].voice == "speaker"  # a turn is its speaker's own words (issue 17)
     page = render_pages(book, root / "templates")["sources/press-conference.md"]
     assert ('<a class="ts" id="t-00-00-41" href="#t-00-00-41">00:00:41</a> **[Beta](../actors/beta.md):** '
             "Thank you. ") in page

@@ -22,7 +22,7 @@ def _context(book: Book, i: EntityId) -> dict[str, Any]:
     x = book.issues[i]
     return {"issue": x, "items": V.timeline(book, issue=i), "tags": V.issue_tags(book, x),
             "standings": where_each_side_stands(book, i),
-            "reported": V.distinct_passages(a for a in book.by_issue.get(i, ()) if a.kind != "position")}
+            "reported": V.distinct_passages(a for a in book.by_issue.get(i, ()) if not V.actor_position(a))}
 
 
 def _index_context(book: Book) -> dict[str, Any]:
