@@ -333,6 +333,12 @@ class PageLinks:
         when = f" ({self.memo.dates[ann.date.text][0]})" if ann.date else ""
         return as_md(f"*[{text}]({_relpath(page, self._folder)})*{when}")
 
+    def stand(self, annotation_id: str) -> Md:
+        """Where an annotation puts its speaker: the editor's stance for a position, else its note
+        (as :meth:`note`)."""
+        ann = self.book.annotations[EntityId(annotation_id)]
+        return self.text(ann.stance) if ann.stance else self.note(annotation_id)
+
     def note(self, annotation_id: str) -> Md:
         """An annotation's note for a line that already names its report (:meth:`report`): a lead-in
         such as "The report says" is dropped, as the line says which report it is."""

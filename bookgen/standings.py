@@ -14,13 +14,17 @@ from bookgen.bookmeta import OTHERS, Camp
 from bookgen.entities import Annotation, Issue
 from bookgen.ids import EntityId
 from bookgen.model import _UNDATED, Book, camps
-from bookgen.views import actor_position
+from bookgen.views import said_by
 
 
-def positions_on(book: Book, issue: EntityId) -> list[Annotation]:
-    """The positions actors hold on ``issue``: position annotations naming who holds them, in their
-    words or as a report ascribes them (a report's own reading of an actor is not counted)."""
-    return [a for a in book.by_issue.get(issue, ()) if actor_position(a)]
+STANDS = ("position", "statement", "figure")  # what can show where an actor stands
+
+
+def stands_on(book: Book, issue: EntityId) -> list[Annotation]:
+    """Where actors stand on ``issue``: their positions, and what they said on it (statements and
+    figures in their own words or as a report ascribes them), never a report's own reading."""
+    return [a for a in book.by_issue.get(issue, ())
+            if a.speaker is not None and a.kind in STANDS and said_by(a, a.speaker)]
 
 
 def _newest_first(a: Annotation) -> tuple[int, object, str]:
@@ -46,7 +50,7 @@ def where_each_side_stands(book: Book, issue: EntityId) -> list[CampStanding]:
     """Every camp of the book in its order, with its positions on ``issue``; "Others" only when
     someone outside the named camps holds a position."""
     by_camp: dict[EntityId, list[Annotation]] = {}
-    for a in positions_on(book, issue):
+    for a in stands_on(book, issue):
         by_camp.setdefault(book.camp_of[a.speaker].id, []).append(a)  # type: ignore[index]
     out = []
     for camp in camps(book.meta):

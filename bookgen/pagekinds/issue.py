@@ -20,9 +20,11 @@ def path(issue_id: str) -> str:
 
 def _context(book: Book, i: EntityId) -> dict[str, Any]:
     x = book.issues[i]
+    standings = where_each_side_stands(book, i)
+    stands = {a.id for st in standings for a in st.latest + st.earlier}
     return {"issue": x, "items": V.timeline(book, issue=i), "tags": V.issue_tags(book, x),
-            "standings": where_each_side_stands(book, i),
-            "reported": V.distinct_passages(a for a in book.by_issue.get(i, ()) if not V.actor_position(a))}
+            "standings": standings,
+            "reported": V.distinct_passages(a for a in book.by_issue.get(i, ()) if a.id not in stands)}
 
 
 def _index_context(book: Book) -> dict[str, Any]:
