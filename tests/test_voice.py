@@ -118,7 +118,7 @@ def test_no_page_gives_an_ascribed_view_or_a_reports_analysis_as_the_actors_word
 
 def test_where_each_side_stands_counts_ascribed_views_but_not_a_reports_own_reading(tmp_path: Path) -> None:
     attributed = build(tmp_path / "a", with_voice("attributed"))
-    assert [a.id for a in standings.positions_on(attributed, "guarantees")] == ["t-beta-95"]
+    assert [a.id for a in standings.stands_on(attributed, "guarantees")] == ["t-beta-95"]
     pages = render_pages(attributed, REPO_ROOT / "templates",
                          only=lambda p: p in ("positions.md", "issues/guarantees.md", "actors/beta.md"))
     assert "| [Beta](actors/beta.md): Guarantee talks are close to 95% complete.[^t-beta-95] *(as ascribed by " \
@@ -128,7 +128,7 @@ def test_where_each_side_stands_counts_ascribed_views_but_not_a_reports_own_read
     assert "| Guarantee talks are close to 95% complete.[^t-beta-95] *(as ascribed by [Leaders meet on the peace plan]" \
            "(../sources/talks.md))* |" in pages["actors/beta.md"]
     source = build(tmp_path / "s", with_voice("source"))
-    assert standings.positions_on(source, "guarantees") == []
+    assert standings.stands_on(source, "guarantees") == []
     pages = render_pages(source, REPO_ROOT / "templates",
                          only=lambda p: p in ("positions.md", "issues/guarantees.md", "actors/beta.md"))
     assert "t-beta-95" not in pages["positions.md"]
