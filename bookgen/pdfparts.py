@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
+from bookgen import swap
 from bookgen.fonts import FontSet
 from bookgen.ids import EntityId
 from bookgen.model import Book
@@ -187,7 +188,8 @@ def render_full_pdf(book: Book, pages: Mapping[str, str], out_pdf: Path, paper: 
     fonts = fonts or FontSet()
     date = document_date(book)
     as_of = book.as_of.label if book.as_of else "no dated content"
-    with tempfile.TemporaryDirectory(prefix="bookgen-pdf-full-") as tmp_name:
+    swap.recover_pdf_temp()  # work folders of runs that were killed
+    with tempfile.TemporaryDirectory(prefix=f"{swap.PDF_TEMP_PREFIX}{os.getpid()}-full-") as tmp_name:
         tmp = Path(tmp_name)
         headings: list[tuple[int, str, str]] = []
         parts = _cut(book, pages, tmp, part_chars, headings)
