@@ -3,10 +3,11 @@
 Each size runs in a fresh Python process, so its peak memory (``ru_maxrss``) is its own and no
 cache warmed by a smaller size helps a larger one. Per size it reports seconds for: ``synth``
 (writing the corpus, not part of bookgen's cost), ``load``, ``validate``, ``anchor``, ``drift``,
-``model``, ``render`` (Markdown pages), ``pdf`` (Typst), ``write`` (exports, assets, changed files
+``model``, ``render`` (Markdown pages), ``pdf`` (the full book's PDF, compiled in parts by Typst
+children, :mod:`bookgen.pdfparts`), ``write`` (exports, assets, changed files
 only), ``mkdocs`` (the strict site build), in the order ``bookgen build`` runs them; ``bookgen`` (the sum of bookgen's own
 stages, everything before MkDocs), ``bookgen_share`` (that sum over MkDocs' time), ``pages``,
-``pdf_pages``, ``cpu_bookgen`` and ``cpu_mkdocs`` (CPU seconds of this process: a check on wall
+``pdf_pages``, ``pdf_parts``, ``cpu_pdf`` (CPU seconds of the Typst children), ``cpu_bookgen`` and ``cpu_mkdocs`` (CPU seconds of this process: a check on wall
 times taken on a busy machine), ``peak_bookgen_mib`` (peak after bookgen's stages), ``peak_mib``
 (peak of the run) and ``peak_children_mib`` (the largest child process, e.g. the Typst compiler).
 A skipped stage is ``null``.
@@ -83,7 +84,7 @@ def run_one(n: int, workdir: Path, seed: int = 1, mkdocs: bool = True, pdf: bool
         staged = time.perf_counter() - t0
         row["render"] = rendering.seconds
         row["pages"] = len(pages)
-        row["pdf"] = row["pdf_pages"] = None
+        row["pdf"] = row["pdf_pages"] = row["pdf_parts"] = row["cpu_pdf"] = None
         cpu_bookgen = time.process_time() - cpu0
         if pdf:
             row.update(_run_pdf(result.book, pages, paths.pdf))
@@ -134,14 +135,16 @@ class _Timed:
 
 
 def _run_pdf(book: Any, pages: Mapping[str, str], out: Path) -> dict[str, Any]:
-    try:
-        from bookgen.pdf import render_pdf
-    except ImportError:
-        return {"pdf": None, "pdf_pages": None}
+    """The full book's PDF, in parts (what ``bookgen pdf --full`` makes)."""
+    from bookgen.pdfparts import render_full_pdf
+
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    render_pdf(book, pages, out)
+    stats = render_full_pdf(book, pages, out)
     elapsed = time.perf_counter() - t0
-    return {"pdf": elapsed, "pdf_pages": _pdf_page_count(out)}
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - kids.ru_utime) + (after.ru_stime - kids.ru_stime)
+    return {"pdf": elapsed, "cpu_pdf": cpu, "pdf_pages": _pdf_page_count(out), "pdf_parts": stats.parts}
 
 
 def _child(n: int, workdir: Path, seed: int, mkdocs: bool, pdf: bool) -> dict[str, Any]:
@@ -163,18 +166,19 @@ def _fmt(value: Any, width: int) -> str:
     return str(value).rjust(width)
 
 
-TABLE = ("sources", "pages", *STAGES, "bookgen", "bookgen_share", "pdf_pages", "peak_bookgen_mib", "peak_mib")
+TABLE = ("sources", "pages", *STAGES, "bookgen", "bookgen_share", "pdf_pages", "peak_bookgen_mib", "peak_mib",
+         "peak_children_mib")
 
 
 def print_table(rows: list[dict[str, Any]], out: TextIO) -> None:
     heads = {"bookgen_share": "share", "peak_bookgen_mib": "peak_bg_MiB", "peak_mib": "peak_MiB",
-             "pdf_pages": "pdf_pp"}
+             "pdf_pages": "pdf_pp", "peak_children_mib": "peak_kids_MiB"}
     widths = [max(8, len(heads.get(k, k)) + 1) for k in TABLE]
     out.write("".join(heads.get(k, k).rjust(w) for k, w in zip(TABLE, widths)) + "\n")
     for row in rows:
         out.write("".join(_fmt(row.get(k), w) for k, w in zip(TABLE, widths)) + "\n")
     out.write("seconds per stage; share = bookgen's stages / MkDocs build; peak_bg = peak RSS after "
-              "bookgen's stages, peak = whole run\n")
+              "bookgen's stages, peak = whole run, peak_kids = largest child (a Typst part)\n")
 
 
 def bench(sizes: list[int], as_json: bool, keep: Path | None, seed: int = 1, mkdocs: bool = True,

@@ -57,10 +57,12 @@ def build_cmd(root: Path, strict: bool, paper: str) -> None:
 @PAPER_OPTION
 @click.option("--out", "target", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the PDF.  [default: site/briefing.pdf]")
-def pdf_cmd(root: Path, paper: str, target: Path | None) -> None:
+@click.option("--full", is_flag=True, help="The whole book, laid out for print and compiled in parts so memory "
+              "stays bounded at any size.  [default path: site/book.pdf]")
+def pdf_cmd(root: Path, paper: str, target: Path | None, full: bool) -> None:
     """Check content and make the printed briefing (PDF) alone; a failure keeps the previous PDF."""
     paths = commands.Paths(root.resolve())
-    sys.exit(commands.pdf(paths, paper, target.resolve() if target else None, out=sys.stderr))
+    sys.exit(commands.pdf(paths, paper, target.resolve() if target else None, out=sys.stderr, full=full))
 
 
 @main.command("serve")
@@ -178,8 +180,8 @@ def coverage_cmd(root: Path) -> None:
               help="Keep the corpora in this folder (e.g. bench-corpora/); default: a temp folder, removed.")
 @click.option("--seed", default=1, show_default=True, help="Seed of the synthetic corpus.")
 @click.option("--skip-mkdocs", is_flag=True, help="Do not time the MkDocs build.")
-@click.option("--skip-pdf", is_flag=True, help="Do not time the PDF (Typst needs about 3 MB per page: "
-              "some 15 GB for the 5,400 pages of a 1,000-source book).")
+@click.option("--skip-pdf", is_flag=True, help="Do not time the full book's PDF (compiled in parts, two Typst "
+              "children at a time; its memory does not grow with the book, its time does).")
 def bench_cmd(sizes: str, as_json: bool, keep: Path | None, seed: int, skip_mkdocs: bool, skip_pdf: bool) -> None:
     """Time every stage (and peak memory) on synthetic corpora of the given sizes."""
     from bookgen.bench import BenchError, bench

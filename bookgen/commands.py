@@ -6,6 +6,7 @@ import contextlib
 import os
 import signal
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -16,7 +17,9 @@ from bookgen import collector, memo, swap
 from bookgen.exports import iter_export_files
 from bookgen.incremental import IncrementalRenderer
 from bookgen.model import Book
-from bookgen.pdf import PDF_NAME, PdfBuildError, content_version, render_pdf
+from bookgen.fonts import locate_missing
+from bookgen.pdf import FULL_PDF_NAME, PDF_NAME, MissingGlyphs, PdfBuildError, content_version, render_pdf
+from bookgen.pdfparts import render_full_pdf
 from bookgen.pipeline import CheckResult, check
 from bookgen.problems import ContentError
 from bookgen.render import iter_pages, render_pages
@@ -114,10 +117,19 @@ def stage_pages(book: Book, paths: Paths, docs: StagedTree, out: TextIO,
 
 
 def make_pdf(book: Book, paths: Paths, pages: Mapping[str, str], target: Path, paper: str = "a4",
-             out: TextIO = sys.stderr) -> bool:
-    """Render the PDF briefing to ``target``; on failure say why and keep the previous PDF."""
+             out: TextIO = sys.stderr, full: bool = False) -> bool:
+    """Render the PDF briefing (or with ``full`` the whole book, in parts: :mod:`bookgen.pdfparts`)
+    to ``target``; on failure say why and keep the previous PDF."""
     try:
-        render_pdf(book, pages, target, paper, content_version(paths.root, book))
+        if full:
+            render_full_pdf(book, pages, target, paper, content_version(paths.root, book))
+        else:
+            render_pdf(book, pages, target, paper, content_version(paths.root, book))
+    except MissingGlyphs as exc:
+        out.write(locate_missing(paths.root, exc.chars).render())
+        kept = "previous PDF kept" if target.is_file() else "no PDF"
+        out.write(f"error: PDF not made, {kept}: fix the errors above first\n")
+        return False
     except PdfBuildError as exc:
         kept = "previous PDF kept" if target.is_file() else "no PDF"
         out.write(f"error: PDF not made, {kept}: {exc}\n")
@@ -158,22 +170,32 @@ def recover_outputs(paths: Paths) -> None:
         recover_site(paths.site)
     with swap.writing(paths.docs):
         recover_tree(paths.docs)
-    for pdf_file in (paths.pdf, paths.site / PDF_NAME):
+    for pdf_file in (paths.pdf, paths.site / PDF_NAME, paths.site / FULL_PDF_NAME):
         with swap.writing(pdf_file):
             swap.recover(pdf_file)
     swap.recover_pdf_temp()
 
 
-def pdf(paths: Paths, paper: str = "a4", target: Path | None = None, out: TextIO = sys.stderr) -> int:
-    """check -> render pages -> the PDF alone (default ``site/briefing.pdf``). Returns the exit code."""
+def pdf(paths: Paths, paper: str = "a4", target: Path | None = None, out: TextIO = sys.stderr,
+        full: bool = False) -> int:
+    """check -> render pages -> the PDF alone (default ``site/briefing.pdf``, with ``full`` the whole
+    book in ``site/book.pdf``). Returns the exit code."""
     try:
         recover_outputs(paths)
     except OutputError as exc:
         out.write(exc.message(paths.root))
         return 1
     book = checked_book(paths, out)
-    pages = None if book is None else rendered_pages(book, paths, out)
-    if book is None or pages is None:
+    if book is None:
+        return 1
+    if full:  # pages staged on disk and read back one at a time, never all in memory
+        with tempfile.TemporaryDirectory(prefix="bookgen-pages-") as tmp, StagedTree(Path(tmp) / "docs") as staged:
+            pages = stage_pages(book, paths, staged, out)
+            if pages is None:
+                return 1
+            return 0 if make_pdf(book, paths, pages, target or paths.site / FULL_PDF_NAME, paper, out, True) else 1
+    pages = rendered_pages(book, paths, out)
+    if pages is None:
         return 1
     return 0 if make_pdf(book, paths, pages, target or paths.site / PDF_NAME, paper, out) else 1
 

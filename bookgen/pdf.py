@@ -31,6 +31,7 @@ from typing import Mapping
 
 from bookgen import links as L
 from bookgen import swap
+from bookgen.fonts import FontSet, FontsMissing
 from bookgen.ids import EntityId
 from bookgen.load import KINDS
 from bookgen.model import Book
@@ -39,11 +40,20 @@ from bookgen.pdfstyle import PAPERS, cover, pageref_pass1, pageref_pass2, preamb
 from bookgen.typst_markup import PageRenderer, Target, anchor_ids, label_name, parse, parser, string, text
 
 PDF_NAME = "briefing.pdf"
+FULL_PDF_NAME = "book.pdf"  # bookgen pdf --full (bookgen.pdfparts)
 _PARAGRAPH_ANCHOR = re.compile(r"p(\d+)")
 
 
 class PdfBuildError(Exception):
     """The PDF could not be made; the message says why. Any previous PDF is left in place."""
+
+
+class MissingGlyphs(PdfBuildError):
+    """Characters no shipped font has a glyph for (see :func:`bookgen.fonts.locate_missing`)."""
+
+    def __init__(self, chars: list[str]):
+        super().__init__("no font has a glyph for " + ", ".join(f"U+{ord(c):04X}" for c in chars))
+        self.chars = chars
 
 
 # chapters ---------------------------------------------------------------------------------------------
@@ -74,6 +84,11 @@ def source_numbers(book: Book, pages: Mapping[str, str]) -> dict[str, int]:
     """Source page path -> its number in the appendix (1..n, appendix order)."""
     paths = [p for p in (L.source_path(s) for s in book.sources) if p in pages]
     return {p: i for i, p in enumerate(paths, 1)}
+
+
+def ref_width(body_chars: int) -> str:
+    """The gap for "(p. N)" (Noto Serif at 0.8 em: "(p. 888)" is 3.49 em, "(p. 8888)" 4.05 em)."""
+    return "4.1em" if body_chars > 6_000_000 else "3.55em"
 
 
 # links ------------------------------------------------------------------------------------------------
@@ -128,7 +143,7 @@ def document_date(book: Book) -> dt.date | None:
     return None
 
 
-_PAGEREF = re.compile(r"#(?:pageref|srclink)\(<([a-z0-9_.:-]+)>\)")
+PAGEREF = re.compile(r"#(?:pageref|srclink)\(<([a-z0-9_.:-]+)>\)")
 _LENGTH = re.compile(r"-?\d+(?:\.\d+)?pt")
 PROBE = "bookgen-positions"
 
@@ -145,8 +160,8 @@ class Document:
 
     @property
     def ref_width(self) -> str:
-        """Room for "123)" in page references (four digits for a very long book)."""
-        return "2.3em" if len(self.body) > 6_000_000 else "1.85em"
+        """Room for "(p. 123)" in page references (four digits for a very long book)."""
+        return ref_width(len(self.body))
 
     def pass1(self) -> str:
         """Gaps for the page numbers, and a probe that reports where each target landed."""
@@ -187,7 +202,7 @@ def typst_document(book: Book, pages: Mapping[str, str], paper: str = "a4", vers
             r = PageRenderer(path, resolver, defined, 1, title, label_name(path))
             parts.append(f"#entry[\n{r.render(tokens[path])}\n]")
     body = "\n\n".join(parts) + "\n\n"
-    targets = tuple(sorted(set(_PAGEREF.findall(body))))
+    targets = tuple(sorted(set(PAGEREF.findall(body))))
     missing = [t for t in targets if t not in defined]
     if missing:  # a bug in bookgen, never in content: every target is a label placed above
         raise PdfBuildError(f"internal error: page references to missing labels {missing[:5]}")
@@ -211,8 +226,9 @@ if sys.platform.startswith("linux"):  # die with the parent (PR_SET_PDEATHSIG = 
 if os.getppid() != int(sys.argv[5]):  # the parent died before that took effect
     sys.exit(4)
 import typst
+import json
 mode, main, root, out = sys.argv[1:5]
-kw = dict(root=root, font_paths=[], ignore_system_fonts=True, sys_inputs={},
+kw = dict(root=root, font_paths=json.loads(sys.argv[6]), ignore_system_fonts=True, sys_inputs={},
           package_path=root + "/no-packages", package_cache_path=root + "/no-package-cache")
 try:
     if mode == "query":
@@ -226,17 +242,20 @@ except typst.TypstError as exc:
 """ % PROBE
 
 
-def _run_typst(mode: str, source: str, folder: Path) -> Path:
+def run_typst(mode: str, source: str, folder: Path, fonts: FontSet) -> Path:
     """Run Typst in a child process (its memory is returned when it ends) on ``source``.
 
-    The folder holds only the document; it is Typst's root, so Typst can read nothing else.
+    The folder holds only the document; it is Typst's root, so Typst can read nothing else (the
+    font folders are read by Typst's font loader, never by the document).
     """
     main = folder / "briefing.typ"
     with swap.writing(main):
         main.write_text(source, "utf-8")
     out = folder / ("positions.json" if mode == "query" else "briefing.pdf")
+    font_paths = json.dumps([str(p) for p in _font_folders(fonts)])
     try:  # its own process group (a terminal's Ctrl-C goes to bookgen, which ends it), dies with us
-        proc = subprocess.run([sys.executable, "-c", _CHILD, mode, str(main), str(folder), str(out), str(os.getpid())],
+        proc = subprocess.run([sys.executable, "-c", _CHILD, mode, str(main), str(folder), str(out), str(os.getpid()),
+                               font_paths],
                               capture_output=True, text=True, env=_child_env(), check=False,
                               start_new_session=True)
     except OSError as exc:
@@ -246,6 +265,21 @@ def _run_typst(mode: str, source: str, folder: Path) -> Path:
         raise PdfBuildError(f"Typst could not compile the briefing: {_first_lines(reason)}")
     main.unlink()
     return out
+
+
+def _font_folders(fonts: FontSet) -> list[Path]:
+    try:
+        return fonts.folders()
+    except FontsMissing as exc:
+        raise PdfBuildError(str(exc)) from None
+
+
+def check_glyphs(text: str, fonts: FontSet) -> None:
+    """Raise :class:`MissingGlyphs` if a character of ``text`` has no glyph in any shipped font."""
+    _font_folders(fonts)
+    missing = fonts.missing(text)
+    if missing:
+        raise MissingGlyphs(missing)
 
 
 def _child_env() -> dict[str, str]:
@@ -265,15 +299,18 @@ def _positions(raw: str, targets: tuple[str, ...]) -> dict[str, tuple[int, str, 
     return out
 
 
-def compile_document(doc: Document) -> bytes:
-    """Pass 1 finds where every reference target lands; pass 2 prints the numbers and the PDF."""
+def compile_document(doc: Document, fonts: FontSet | None = None) -> bytes:
+    """Check every character has a glyph; pass 1 finds where every reference target lands; pass 2
+    prints the numbers and the PDF."""
+    fonts = fonts or FontSet()
+    check_glyphs(doc.title + doc.body, fonts)
     swap.recover_pdf_temp()  # work folders of runs that were killed
     with tempfile.TemporaryDirectory(prefix=f"{swap.PDF_TEMP_PREFIX}{os.getpid()}-") as tmp:
         folder = Path(tmp)
-        found = _run_typst("query", doc.pass1(), folder)
+        found = run_typst("query", doc.pass1(), folder, fonts)
         positions = _positions(found.read_text("utf-8"), doc.targets)
         found.unlink()  # the folder holds only the document again
-        return _run_typst("compile", doc.pass2(positions), folder).read_bytes()
+        return quiet_mark_info(run_typst("compile", doc.pass2(positions), folder, fonts).read_bytes())
 
 
 def _first_lines(message: str, n: int = 6) -> str:
@@ -281,10 +318,33 @@ def _first_lines(message: str, n: int = 6) -> str:
     return "\n  ".join(lines[:n]) + ("\n  …" if len(lines) > n else "")
 
 
+_SUSPECTS = re.compile(rb"/MarkInfo\s*<<\s*/Marked\s+true(\s*/Suspects\s+false)\s*>>")
+
+
+def quiet_mark_info(data: bytes) -> bytes:
+    """Blank out the ``/Suspects false`` Typst writes in the catalog's ``/MarkInfo``.
+
+    The entry is valid PDF (false is its default), but poppler (22.12 on this machine) reports any boolean
+    there that is not true as ``Syntax Error: Suspects object is wrong type (boolean)`` (its
+    ``Catalog::getMarkInfo`` tests ``isBool() && getBool()`` and errs otherwise). Spaces of the
+    same length replace it, so every byte offset in the cross-reference table stays right.
+    """
+    found = list(_SUSPECTS.finditer(data))
+    if len(found) != 1:
+        return data
+    start, end = found[0].span(1)
+    return data[:start] + b" " * (end - start) + data[end:]
+
+
 def render_pdf(book: Book, pages: Mapping[str, str], out_pdf: Path, paper: str = "a4",
-               version: str | None = None) -> None:
+               version: str | None = None, fonts: FontSet | None = None) -> None:
     """Make the PDF briefing from the website's Markdown pages; replace ``out_pdf`` only on success."""
-    data = compile_document(typst_document(book, pages, paper, version))
+    data = compile_document(typst_document(book, pages, paper, version), fonts)
+    write_pdf(data, out_pdf)
+
+
+def write_pdf(data: bytes, out_pdf: Path) -> None:
+    """Replace ``out_pdf`` with ``data`` atomically (readable by a web server)."""
     out_pdf = Path(out_pdf)
     with swap.writing(out_pdf):  # a full disk, a read-only folder: bookgen.swap.OutputError
         out_pdf.parent.mkdir(parents=True, exist_ok=True)

@@ -1,8 +1,9 @@
 """The Typst styles, page furniture and cover of the printed briefing.
 
 Every value from content enters as a Typst string literal (:func:`typst_markup.string`), never as
-markup. Fonts are the ones the Typst compiler embeds (Libertinus Serif, DejaVu Sans Mono), so the
-output does not depend on the machine's fonts.
+markup. Fonts are bookgen's own (:mod:`bookgen.fonts`: Noto Serif, Amiri, Frank Ruhl Libre, Noto Sans
+CJK, Fira Code for code and symbols); neither the machine's fonts nor Typst's embedded ones are
+used (no fallback), so what a character prints in is known before compiling.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from bookgen.fonts import MONO, typst_list
 from bookgen.typst_markup import string
 
 PAPERS = {"a4": "a4", "letter": "us-letter"}
@@ -17,9 +19,10 @@ _PLACEHOLDER = re.compile(r"@([A-Z_]+)@")
 
 _PREAMBLE = r"""
 #set document(title: @TITLE@, author: (), keywords: (), date: @DATE@)
-#set text(font: "Libertinus Serif", size: 10.5pt, lang: "en", hyphenate: true)
+@PART@
+#set text(font: @FONTS@, fallback: false, size: 10pt, lang: "en", hyphenate: true)
 #set par(justify: true, leading: 0.62em, spacing: 0.95em)
-#show raw: set text(font: "DejaVu Sans Mono", size: 0.85em)
+#show raw: set text(font: @MONO@, size: 0.85em, ligatures: false)
 #let muted = luma(95)
 #let accent = rgb("#1f3f73")
 
@@ -29,20 +32,20 @@ _PREAMBLE = r"""
   numbering: "1",
   header: context {
     let page = here().page()
-    if page == 1 { return }
+    if bg-cover and page == 1 { return }
     let opens = query(heading.where(level: 1)).any(h => h.location().page() == page)
     let before = query(heading.where(level: 1).before(here()))
-    if opens or before.len() == 0 { return }
+    if opens or (before.len() == 0 and bg-continues == none) { return }
     set text(size: 8pt, fill: muted)
     grid(columns: (1fr, auto), column-gutter: 1em, align: (left, right),
-      emph(before.last().body), @TITLE@)
+      emph(if before.len() > 0 { before.last().body } else { bg-continues }), @TITLE@)
     v(-0.55em)
     line(length: 100%, stroke: 0.4pt + luma(170))
   },
   footer: context {
-    if here().page() == 1 { return }
+    if bg-cover and here().page() == 1 { return }
     set text(size: 8pt, fill: muted)
-    align(center)[Page #counter(page).display() of #counter(page).final().first()]
+    align(center)[Page #counter(page).display() of #bg-total]
   },
 )
 
@@ -89,6 +92,10 @@ _PREAMBLE = r"""
 // so both passes lay out identically. (Typst's own `ref`/`locate` per reference cost ~100 KB each.)
 @PAGEREF@
 
+// Where this part of the book starts counting (page and note numbers; 1 and 0 for a whole book).
+#if bg-start.at(0) != 1 { counter(page).update(bg-start.at(0)) }
+#if bg-start.at(1) != 0 { counter(footnote).update(bg-start.at(1)) }
+
 // An entry (one issue, actor, date or source): never its title alone at the foot of a page.
 #let entry(body) = {
   block(breakable: false, above: 2.2em, below: 0pt, height: 7em, width: 100%)
@@ -101,7 +108,7 @@ _PREAMBLE = r"""
 _COVER = r"""
 #page(header: none, footer: none, numbering: none)[
   #v(22%)
-  #block(text(size: 26pt, weight: "bold", fill: accent)[#@TITLE@;])
+  #block(text(size: 26pt, weight: "bold", fill: accent, hyphenate: false)[#@TITLE@;])
   #v(1.2em)
   #text(size: 14pt)[Briefing as of #@AS_OF@;]
   #v(0.6em)
@@ -115,11 +122,21 @@ _COVER = r"""
   Version: #@VERSION@;
 ]
 
-#[
+@CONTENTS@
+"""
+_OUTLINE = r"""#[
   #show outline.entry.where(level: 1): set block(above: 1.1em)
   #show outline.entry.where(level: 1): set text(weight: "bold")
   #outline(title: [Contents], depth: 2, indent: 1.2em)
-]
+]"""
+# The full book's contents, written by bookgen (Typst's outline sees only its own part): one line
+# per chapter and entry, the page number in a box of fixed width (see pageref).
+_TOC = r"""#let tocline(level, body, num) = block(above: if level == 1 { 1.1em } else { 0.55em }, below: 0pt,
+  par(justify: false, hanging-indent: 2.4em)[
+    #set text(weight: if level == 1 { "bold" } else { "regular" })
+    #h((level - 1) * 1.2em)#body #box(width: 1fr, repeat[#h(0.25em).]) #num
+  ])
+#heading(level: 1, outlined: false, bookmarked: false)[Contents]
 """
 
 
@@ -129,27 +146,68 @@ def _fill(template: str, values: dict[str, str]) -> str:
 
 
 def pageref_pass1(width: str) -> str:
-    return (f"#let pageref(target) = text(size: 0.8em, fill: muted)[(p.~#box(width: {width})[)]]\n"
+    """Pass 1: where each "(p. N)" goes, a box as wide as the widest the book can need, holding the
+    same kind of text (hidden), so both passes lay out the same lines."""
+    return (f"#let pageref(target) = text(size: 0.8em, box(width: {width})[#h(1fr)#hide[(p.~888)]])\n"
+            f"#let pageref-num(target) = box(width: {width})[#h(1fr)#hide[888]]\n"
             f"#let srclink(target, body) = body")
+
+
+def _pageref(width: str, page: str, dest: str) -> str:
+    # "(p. N)" set flush right in its box (an inline fill, no block), so the slack a short number
+    # leaves falls before the parenthesis, where a space is anyway, never between ")" and what follows
+    return (f"#let pageref(target) = {{ let p = {page}; text(size: 0.8em, fill: muted, box(width: {width}, "
+            f"link({dest})[#h(1fr);(p.~#p;)])) }}\n")
 
 
 def pageref_pass2(width: str, positions: dict[str, tuple[int, str, str]]) -> str:
     """``positions``: label name -> (page, x, y) with x and y as Typst lengths (``12.5pt``)."""
     table = ", ".join(f"{string(k)}: (page: {p}, x: {x}, y: {y})" for k, (p, x, y) in sorted(positions.items()))
     return (f"#let bgpos = ({table}{',' if len(positions) == 1 else ''}{':' if not positions else ''})\n"
-            f"#let pageref(target) = {{ let p = bgpos.at(str(target)); text(size: 0.8em, fill: muted, "
-            f"link(p)[(p.~#box(width: {width})[#p.page;)]]) }}\n"
-            f"#let srclink(target, body) = link(bgpos.at(str(target)), body)")
+            + _pageref(width, "bgpos.at(str(target)).page", "bgpos.at(str(target))")
+            + "#let srclink(target, body) = link(bgpos.at(str(target)), body)")
 
 
-def preamble(title: str, date: dt.date | None, paper: str, pageref: str) -> str:
+def pageref_parts(width: str, pages: dict[str, int]) -> str:
+    """Pass 2 of a part of the full book: ``pages`` is label -> page in the whole book; the links
+    are ``bookgen:LABEL`` URIs, which :mod:`bookgen.pdfmerge` turns into jumps within the book."""
+    table = ", ".join(f"{string(k)}: {p}" for k, p in sorted(pages.items()))
+    return (f"#let bgpage = ({table}{',' if len(pages) == 1 else ''}{':' if not pages else ''})\n"
+            + _pageref(width, "bgpage.at(str(target))", '"bookgen:" + str(target)')
+            + f"#let pageref-num(target) = link(\"bookgen:\" + str(target), box(width: {width})["
+            f"#h(1fr)#bgpage.at(str(target))])\n"
+            f"#let srclink(target, body) = link(\"bookgen:\" + str(target), body)")
+
+
+def preamble(title: str, date: dt.date | None, paper: str, pageref: str, part: str | None = None) -> str:
+    """The styles; ``part`` is :func:`part_setup` for a part of the full book."""
     when = f"datetime(year: {date.year}, month: {date.month}, day: {date.day})" if date else "none"
     return _fill(_PREAMBLE, {"TITLE": string(title), "DATE": when, "PAPER": string(PAPERS[paper]),
-                             "PAGEREF": pageref})
+                             "PART": part or part_setup(),
+                             "PAGEREF": pageref, "FONTS": typst_list(),
+                             "MONO": typst_list(MONO)})
 
 
-def cover(title: str, as_of: str, version: str | None, sources: int, annotations: int) -> str:
+def cover(title: str, as_of: str, version: str | None, sources: int, annotations: int,
+          contents: list[str] | None = None) -> str:
+    """The cover page, then the contents: Typst's outline, or ``contents`` (:func:`toc_line` lines)."""
     counts = f"{sources} source{'s' if sources != 1 else ''}, {annotations} cited passage" \
              f"{'s' if annotations != 1 else ''}"
+    toc = _OUTLINE if contents is None else _TOC + "\n".join(contents)
     return _fill(_COVER, {"TITLE": string(title), "AS_OF": string(as_of), "COUNTS": string(counts),
-                          "VERSION": string(version or "not recorded")})
+                          "VERSION": string(version or "not recorded"), "CONTENTS": toc})
+
+
+def toc_line(level: int, title: str, label: str) -> str:
+    return f"#tocline({level}, {string(title)}, pageref-num(<{label}>))"
+
+
+def part_setup(cover_first: bool = True, continues: str | None = None, total: int | None = None,
+               first_page: int = 1, first_note: int = 0) -> str:
+    """Where a part of the full book starts (its first page and note numbers, the chapter it goes
+    on with) and how many pages the whole has; the defaults are those of a book in one piece."""
+    lines = [f"#let bg-cover = {'true' if cover_first else 'false'}",
+             f"#let bg-continues = {string(continues) if continues else 'none'}",
+             f"#let bg-total = {total if total is not None else 'context counter(page).final().first()'}",
+             f"#let bg-start = ({first_page}, {first_note})"]
+    return "\n".join(lines)

@@ -25,6 +25,8 @@ from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from bookgen.scripts import runs
+
 _LABEL_CHARS = re.compile(r"[^a-z0-9_.:-]")
 _TAG = re.compile(r"^<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>$", re.S)
 _ATTR = re.compile(r'([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*"([^"]*)"')
@@ -32,6 +34,7 @@ _ANY_TAG = re.compile(r"<[^>]*>")
 _PARA = re.compile(r"¶\s?(\d+)")
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
 MAX_LEVEL = 6
+_ENDS = ".,;:!?)]}»”’"  # what may follow "(p. N)" directly
 MAX_COLUMNS = 6  # wider tables print as one block per row (see PageRenderer.cards)
 CITED_ROWS = 10  # a table with footnotes prints in pieces of this many rows (see PageRenderer.table)
 
@@ -54,8 +57,21 @@ def string(value: str) -> str:
 
 
 def text(value: str) -> str:
-    """Markup that prints ``value`` literally (a string expression, ended by ``;``)."""
-    return f"#{string(value)};" if value else ""
+    """Markup that prints ``value`` literally (a string expression, ended by ``;``).
+
+    A run in another script is set in its language, a right-to-left one isolated in its own
+    direction (:func:`bookgen.scripts.runs`)."""
+    if not value:
+        return ""
+    parts = runs(value)
+    if len(parts) == 1 and parts[0][1] is None and not parts[0][2]:
+        return f"#{string(value)};"
+    out = []
+    for run, lang, rtl in parts:
+        if rtl:  # isolated (RLI ... PDI): Typst's `dir: rtl` embeds, which lets neighbours reorder
+            run = f"\u2067{run}\u2069"
+        out.append(f"#text(lang: \"{lang}\", {string(run)});" if lang else f"#{string(run)};")
+    return "".join(out)
 
 
 def label_name(key: str) -> str:
@@ -115,6 +131,7 @@ class _Frame:
     tag: str
     wrap: str  # Typst function to wrap the collected parts in, or "" to splice them
     parts: list[str] = field(default_factory=list)
+    drop: bool = False  # leave the collected parts out of print
 
 
 @dataclass
@@ -130,6 +147,9 @@ class PageRenderer:
     notes: dict[str, SyntaxTreeNode] = field(default_factory=dict)
     placed_notes: dict[str, str] = field(default_factory=dict)  # footnote label -> its Typst label
     referenced: set[str] = field(default_factory=set)  # targets already given a page reference
+    made_notes: int = 0  # footnotes made (not counting repeated references to one)
+    headings: list[tuple[int, str, str]] | None = None  # if a list: (level, title, label) of each
+    # heading of level 1-2 is added to it, every one given a label (the full book's bookmarks)
 
     def render(self, tokens: list[Token]) -> str:
         root = SyntaxTreeNode(tokens)
@@ -141,6 +161,7 @@ class PageRenderer:
 
     # blocks -------------------------------------------------------------------------------------------
     def blocks(self, nodes: list[SyntaxTreeNode]) -> str:
+        nodes = _without_web_only(nodes)
         done = [(n, self.block(n)) for n in nodes]
         keep = []
         for i, (node, out) in enumerate(done):
@@ -217,18 +238,23 @@ class PageRenderer:
         lifted: list[str] = []
         inline = node.children[0].children if node.children else []
         if level == 1 and self.title is not None:
-            body = text(self.title)
+            body, plain = text(self.title), self.title
             lifted = anchor_ids_of(inline)
         else:
-            body = self.inline(inline, lift=lifted)
+            body, plain = self.inline(inline, lift=lifted), plain_text(_tokens(inline))
         own = self.page_label if level == 1 else None
         names = [label_name(f"{self.page}#{a}") for a in lifted]
         if own is None and names:
             own, names = names[0], names[1:]
         level = min(level + self.shift, MAX_LEVEL)
+        listed = self.headings is not None and level <= 2
+        if own is None and listed:
+            own = f"{self.page_label or label_name(self.page)}:h{len(self.headings or ())}"
         extra = "" if level <= 2 else ", outlined: false"
         before = "".join(self.marker(n) for n in names)
         after = f" <{own}>" if own and self.claim(own) else ""
+        if after and listed and self.headings is not None:
+            self.headings.append((level, " ".join(plain.split()), own or ""))
         return f"{before}#heading(level: {level}{extra})[{body}]{after}"
 
     def table(self, node: SyntaxTreeNode) -> str:
@@ -279,8 +305,12 @@ class PageRenderer:
     def inline(self, nodes: list[SyntaxTreeNode], lift: list[str] | None = None,
                in_note: bool = False) -> str:
         stack = [_Frame("", "")]
-        state = {"source": None}
-        for node in nodes:
+        state: dict = {"source": None, "glued": False}
+        for i, node in enumerate(nodes):
+            after = nodes[i + 1] if i + 1 < len(nodes) else None
+            # a link run into the next word ("US–Ukraine") takes no "(p. N)": it would split the word
+            state["glued"] = bool(after is not None and after.type == "text" and after.content
+                                  and not after.content[0].isspace() and after.content[0] not in _ENDS)
             self.inline_node(node, stack, lift, in_note, state)
         while len(stack) > 1:
             _close(stack)
@@ -336,8 +366,8 @@ class PageRenderer:
             if target.source is not None:  # the note's "¶M" becomes "Source N, ¶M (p. X)"
                 state["source"] = (*target.source, target.label)
                 return inner
-            return f"{inner} {page_ref(target.label)}"
-        if target.label in self.referenced:
+            return inner if state.get("glued") else f"{inner} {page_ref(target.label)}"
+        if target.label in self.referenced or state.get("glued"):
             return inner
         self.referenced.add(target.label)
         return f"{inner} {page_ref(target.label)}"
@@ -352,6 +382,7 @@ class PageRenderer:
         name = f"fn:{self.page_label or label_name(self.page)}:{len(self.placed_notes) + 1}"
         paras = [c.children[0].children for c in note.children if c.type == "paragraph" and c.children]
         body = "#parbreak()".join(self.inline(p, in_note=True) for p in paras)
+        self.made_notes += 1
         if not self.claim(name):
             return f"#footnote[{body}]"
         self.placed_notes[label] = f"<{name}>"
@@ -377,6 +408,8 @@ class PageRenderer:
             stack.append(_Frame("a", "strong" if "pn" in attrs.get("class", "").split() else ""))
         elif tag == "mark":
             stack.append(_Frame("mark", "highlight"))
+        elif tag == "span" and "web-only" in attrs.get("class", "").split():
+            stack.append(_Frame("span", "", drop=True))  # words for the screen only ("hover")
         elif tag in ("a", "span", "em", "strong", "b", "i", "sup", "sub", "small", "abbr"):
             stack.append(_Frame(tag, ""))  # keep the inner text, drop the tag
 
@@ -389,6 +422,30 @@ class PageRenderer:
 
     def marker(self, name: str) -> str:
         return f"#metadata(none) <{name}>" if self.claim(name) else ""
+
+
+WEB_ONLY = "<!-- web-only -->"  # before a heading: that section is for the screen only (filters...)
+
+
+def _without_web_only(nodes: list[SyntaxTreeNode]) -> list[SyntaxTreeNode]:
+    """``nodes`` less each section a ``WEB_ONLY`` comment opens (up to the next heading as high)."""
+    out: list[SyntaxTreeNode] = []
+    skip_to: str | None = None
+    marked = False
+    for node in nodes:
+        if skip_to is not None:
+            if node.type == "heading" and node.tag <= skip_to:
+                skip_to = None
+            else:
+                continue
+        if node.type == "html_block" and node.content.strip() == WEB_ONLY:
+            marked = True
+            continue
+        if marked and node.type == "heading":
+            skip_to, marked = node.tag, False
+            continue
+        out.append(node)
+    return out
 
 
 def anchor_ids_of(nodes: list[SyntaxTreeNode]) -> list[str]:
@@ -404,7 +461,7 @@ def _tokens(nodes: list[SyntaxTreeNode]) -> list[Token]:
 
 def _close(stack: list[_Frame]) -> None:
     frame = stack.pop()
-    inner = "".join(frame.parts)
+    inner = "" if frame.drop else "".join(frame.parts)
     stack[-1].parts.append(f"#{frame.wrap}[{inner}]" if frame.wrap and inner else inner)
 
 

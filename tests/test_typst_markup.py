@@ -130,3 +130,17 @@ def test_raw_html_is_dropped_but_its_text_kept() -> None:
 
 def test_front_matter_is_ignored() -> None:
     assert "tags" not in _render("---\ntags: [a]\n---\n\nText.\n")
+
+
+def test_screen_only_words_and_sections_are_left_out_of_print() -> None:
+    from bookgen.typst_markup import PageRenderer, parse
+
+    class NoLinks:
+        def resolve(self, page: str, href: str):
+            return None
+
+    md = ("# Page\n\nFollow <span class=\"web-only\">or hover </span>the note.\n\n<!-- web-only -->\n\n"
+          "## Filter\n\nBy issue: a, b.\n\n### Sub\n\nstill filter\n\n## Kept\n\nText.\n")
+    out = PageRenderer("p.md", NoLinks(), set()).render(parse(md))
+    assert "or hover" not in out and "Filter" not in out and "By issue" not in out and "still filter" not in out
+    assert '#"Follow ";' in out and '#"the note.";' in out and "Kept" in out and "Text." in out

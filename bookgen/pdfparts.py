@@ -1,0 +1,266 @@
+"""The full book as a PDF in bounded memory: compiled in parts, then joined (``bookgen pdf --full``).
+
+Typst holds a whole document's layout in memory (about 3 MB a page), so the full book is cut into
+parts of at most ``part_chars`` characters of Typst markup, at entry boundaries (an issue, actor,
+date or source page is never split), each compiled by its own Typst child process:
+
+1. every part is laid out once (pass 1, two children at a time): its page count, its number of
+   footnotes, and where each heading and each page-reference target in it landed;
+2. from those, each part's first page and note number, and every target's page in the whole book;
+3. every part is compiled again with those numbers (pass 2): page references and the contents
+   print the book's page numbers (boxes of a fixed width, so the layout is the one of pass 1), and
+   link as ``bookgen:LABEL`` URIs;
+4. :mod:`bookgen.pdfmerge` joins the parts, one at a time, turning those URIs into jumps to the
+   targets' positions and writing the bookmarks.
+
+The first part is the cover and the contents (written here, since Typst's outline would see only
+its own part). A part that opens in the middle of a chapter carries the chapter's name for its
+running header. Memory is that of the largest part, whatever the size of the book.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import re
+import shutil
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+from bookgen import swap
+from bookgen.fonts import FontSet
+from bookgen.ids import EntityId
+from bookgen.model import Book
+from bookgen.pdf import (PAGEREF, PROBE, BookResolver, PdfBuildError, chapters, check_glyphs, document_date,
+                         ref_width, run_typst, source_numbers)
+from bookgen.pdfmerge import Heading, merge
+from bookgen.pdfstyle import PAPERS, cover, pageref_parts, pageref_pass1, part_setup, preamble, toc_line
+from bookgen.typst_markup import PageRenderer, label_name, parse, parser, string, text
+
+PART_CHARS = 1_500_000  # Typst markup per part: about 150-250 pages
+WORKERS = 2  # Typst children at a time
+_ANCHOR = re.compile(r"<[a-zA-Z][a-zA-Z0-9]*\s[^<>]*?\bid=\"([^\"]+)\"")
+
+
+@dataclass
+class Part:
+    """One part of the full book: its Typst body and what is known of it."""
+
+    index: int
+    folder: Path
+    continues: str | None  # the chapter it opens in the middle of
+    labels: list[str] = field(default_factory=list)  # headings and targets placed in it
+    pages: int = 0
+    notes: int = 0
+    positions: dict[str, tuple[int, float, float]] = field(default_factory=dict)  # local page, x, y (pt)
+
+    @property
+    def body(self) -> Path:
+        return self.folder / "body.typ"
+
+
+@dataclass
+class FullStats:
+    pages: int
+    parts: int
+
+
+def _anchors(pages: Mapping[str, str]) -> set[str]:
+    """The label of every ``id`` an HTML tag in a page defines (found without parsing the page)."""
+    return {label_name(f"{p}#{a}") for p, t in pages.items() for a in _ANCHOR.findall(t)}
+
+
+def _cut(book: Book, pages: Mapping[str, str], tmp: Path, part_chars: int,
+         headings: list[tuple[int, str, str]]) -> list[Part]:
+    """Render every page to Typst, part by part, into ``tmp``; returns the parts (cover not included)."""
+    md = parser()
+    numbers = source_numbers(book, pages)
+    resolver = BookResolver(book, set(pages), _anchors(pages), numbers)
+    defined: set[str] = set()
+    parts: list[Part] = []
+    buffer: list[str] = []
+    size = 0
+    chapter_title: str | None = None
+
+    def flush(continues_next: str | None) -> None:
+        nonlocal buffer, size
+        if not buffer:
+            return
+        part = parts[-1]
+        part.folder.mkdir(parents=True)
+        part.body.write_text("\n\n".join(buffer) + "\n\n", "utf-8")
+        buffer, size = [], 0
+        parts.append(Part(len(parts) + 1, tmp / f"part-{len(parts) + 1:04d}", continues_next))
+
+    parts.append(Part(1, tmp / "part-0001", None))
+    for index, chapter in enumerate(chapters(book, pages)):
+        chapter_title = chapter.title
+        units: list[tuple[str, int, str | None]] = []
+        if chapter.intro:
+            units.append((chapter.intro, 0, chapter.title))
+        else:
+            label = f"chapter-{index}"
+            defined.add(label)
+            headings.append((1, chapter.title, label))
+            buffer.append(f"#heading(level: 1)[{text(chapter.title)}] <{label}>")
+            size += 100
+        units += [(path, 1, None) for path in chapter.entries]
+        for path, shift, title in units:
+            if shift and path in numbers:
+                title = f"Source {numbers[path]}: {book.sources[EntityId(posixpath.basename(path)[:-3])].title}"
+            r = PageRenderer(path, resolver, defined, shift, title, label_name(path), headings=headings)
+            out = r.render(parse(pages[path], md))
+            out = f"#entry[\n{out}\n]" if shift else out
+            if buffer and size + len(out) > part_chars:
+                flush(chapter_title)
+            buffer.append(out)
+            parts[-1].notes += r.made_notes
+            size += len(out)
+    flush(None)
+    parts.pop()  # the empty one flush opened last
+    referenced = _referenced(parts)
+    missing = referenced - defined
+    if missing:  # a bug in bookgen, never in content: every target is a label placed in a part
+        raise PdfBuildError(f"internal error: page references to missing labels {sorted(missing)[:5]}")
+    wanted = referenced | {label for _, _, label in headings}
+    everywhere: set[str] = set()
+    for part in parts:  # where each part places the labels something points to
+        placed = {a or b for a, b in _DEFINED.findall(part.body.read_text("utf-8"))}
+        part.labels = sorted(placed & wanted)
+        everywhere |= placed
+    headings[:] = [h for h in headings if h[2] in everywhere]  # a section left out of print goes
+    return parts
+
+
+_DEFINED = re.compile(r"\] <([a-z][a-z0-9_.:-]*)>|#metadata\(none\) <([a-z][a-z0-9_.:-]*)>")
+
+
+def _referenced(parts: list[Part]) -> set[str]:
+    out: set[str] = set()
+    for part in parts:
+        out.update(PAGEREF.findall(part.body.read_text("utf-8")))
+    return out
+
+
+def _probe(labels: list[str]) -> str:
+    names = ", ".join(string(t) for t in labels) + ("," if len(labels) == 1 else "")
+    return (f"\n#context {{ let out = (:); for l in ({names}) {{ out.insert(l, locate(label(l)).position()) }}; "
+            f"[#metadata((positions: out, pages: here().page(), notes: counter(footnote).get().first())) "
+            f"<{PROBE}>] }}\n")
+
+
+def _pt(value: str) -> float:
+    return float(value.removesuffix("pt"))
+
+
+def _pass1(part: Part, head: str, fonts: FontSet) -> None:
+    source = head + "\n" + part.body.read_text("utf-8") + _probe(part.labels)
+    found = run_typst("query", source, part.folder, fonts)
+    try:
+        data = json.loads(found.read_text("utf-8"))
+        part.pages, part.notes = int(data["pages"]), int(data["notes"])
+        part.positions = {k: (int(v["page"]), _pt(v["x"]), _pt(v["y"])) for k, v in data["positions"].items()}
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise PdfBuildError(f"internal error: unreadable positions from Typst ({exc})") from None
+    found.unlink()
+
+
+def _pass2(part: Part, head: str, fonts: FontSet) -> Path:
+    out = run_typst("compile", head + "\n" + part.body.read_text("utf-8"), part.folder, fonts)
+    return out.rename(part.folder.parent / f"{part.folder.name}.pdf")
+
+
+def _parallel(jobs: list, workers: int) -> list:
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return [f.result() for f in [pool.submit(job) for job in jobs]]
+
+
+def render_full_pdf(book: Book, pages: Mapping[str, str], out_pdf: Path, paper: str = "a4",
+                    version: str | None = None, fonts: FontSet | None = None,
+                    part_chars: int = PART_CHARS, workers: int = WORKERS) -> FullStats:
+    """Make the full book's PDF in parts and join them; replace ``out_pdf`` only on success."""
+    if paper not in PAPERS:
+        raise PdfBuildError(f"unknown paper size '{paper}'; use one of: {', '.join(PAPERS)}")
+    fonts = fonts or FontSet()
+    date = document_date(book)
+    as_of = book.as_of.label if book.as_of else "no dated content"
+    swap.recover_pdf_temp()  # work folders of runs that were killed
+    with tempfile.TemporaryDirectory(prefix=f"{swap.PDF_TEMP_PREFIX}{os.getpid()}-full-") as tmp_name:
+        tmp = Path(tmp_name)
+        headings: list[tuple[int, str, str]] = []
+        parts = _cut(book, pages, tmp, part_chars, headings)
+        front = Part(0, tmp / "part-0000", None)
+        front.folder.mkdir()
+        lines = [toc_line(level, title, label) for level, title, label in headings]
+        front.body.write_text(cover(book.title, as_of, version, len(book.sources), len(book.annotations), lines),
+                              "utf-8")
+        parts.insert(0, front)
+        chars = 0
+        for part in parts:
+            body = part.body.read_text("utf-8")
+            check_glyphs(body, fonts)
+            chars += len(body)
+        width = ref_width(chars)
+        check_glyphs(book.title, fonts)
+
+        first_note = []  # known before layout, so both passes number notes alike (their width)
+        notes_so_far = 0
+        for part in parts:
+            first_note.append(notes_so_far)
+            notes_so_far += part.notes
+
+        def head1(i: int, part: Part) -> str:
+            setup = part_setup(part.index == 0, part.continues, first_note=first_note[i])
+            return preamble(book.title, date, paper, pageref_pass1(width), setup)
+
+        made = [p.notes for p in parts]
+        _parallel([lambda i=i, p=p: _pass1(p, head1(i, p), fonts) for i, p in enumerate(parts)], workers)
+        if [first_note[i] + made[i] for i in range(len(parts))] != [p.notes for p in parts]:
+            raise PdfBuildError("internal error: Typst numbered the notes otherwise than counted")
+        first_page = []
+        pages_so_far = 0
+        for part in parts:
+            first_page.append(pages_so_far + 1)
+            pages_so_far += part.pages
+        where = {label: (first_page[i] - 1 + page, x, y)
+                 for i, part in enumerate(parts) for label, (page, x, y) in part.positions.items()}
+
+        def head2(i: int, part: Part) -> str:
+            wanted = set(PAGEREF.findall(part.body.read_text("utf-8")))
+            wanted |= {label for _, _, label in headings} if part.index == 0 else set()
+            table = {label: where[label][0] for label in wanted}
+            setup = part_setup(part.index == 0, part.continues, pages_so_far, first_page[i], first_note[i])
+            return preamble(book.title, date, paper, pageref_parts(width, table), setup)
+
+        files = _parallel([lambda i=i, p=p: _pass2(p, head2(i, p), fonts) for i, p in enumerate(parts)], workers)
+        for part in parts:
+            shutil.rmtree(part.folder)
+        marks = [Heading(level, title, where[label][0], where[label][2]) for level, title, label in headings]
+        joined = tmp / "book.pdf"
+        with open(joined, "wb") as f:
+            total = merge(files, f, marks, where)
+        if total != pages_so_far:
+            raise PdfBuildError(f"internal error: the parts made {total} pages, pass 1 counted {pages_so_far}")
+        _move(joined, Path(out_pdf))
+    return FullStats(total, len(parts))
+
+
+def _move(src: Path, dest: Path) -> None:
+    """Put the joined PDF at ``dest`` atomically (same folder, then rename)."""
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".tmp-", suffix=".pdf")
+        os.close(fd)
+        try:
+            shutil.copyfile(src, tmp)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, dest)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise PdfBuildError(f"cannot write {dest}: {exc}") from None
