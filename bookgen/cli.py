@@ -41,11 +41,14 @@ def check_cmd(root: Path, fmt: str, strict: bool) -> None:
 @ROOT_OPTION
 @click.option("--strict", is_flag=True, help="Fail on content warnings too.")
 @PAPER_OPTION
-def build_cmd(root: Path, strict: bool, paper: str) -> None:
-    """Check content, write the Markdown docs tree and build the website (with site/briefing.pdf) into site/."""
+@click.option("--full", is_flag=True, help="Also make the whole book's PDF (site/book.pdf, linked from the home "
+              "page); it grows with the book, the brief does not.")
+def build_cmd(root: Path, strict: bool, paper: str, full: bool) -> None:
+    """Check content, write the Markdown docs tree and build the website (with the brief, site/briefing.pdf) into site/."""
     try:
         with commands.sigterm_as_interrupt():
-            code = commands.build(commands.Paths(root.resolve()), strict=strict, out=sys.stderr, paper=paper)
+            code = commands.build(commands.Paths(root.resolve()), strict=strict, out=sys.stderr, paper=paper,
+                                  full=full)
     except KeyboardInterrupt:
         click.echo("interrupted: site/ holds the last complete build, nothing half-written", err=True)
         sys.exit(130)

@@ -22,7 +22,7 @@ from bookgen.pdf import FULL_PDF_NAME, PDF_NAME, MissingGlyphs, PdfBuildError, c
 from bookgen.pdfparts import render_full_pdf
 from bookgen.pipeline import CheckResult, check
 from bookgen.problems import ContentError
-from bookgen.render import iter_pages, render_pages
+from bookgen.render import environment, iter_pages, render_pages
 from bookgen.safepaths import is_inside
 from bookgen.servebanner import write_status
 from bookgen.site import (DOCS_DIR, SITE_DIR, SiteBuildError, build_site, builds_ended, hooks, navigation,
@@ -54,6 +54,11 @@ class Paths:
         """Where ``build`` renders the PDF before it joins the docs tree (and so the site)."""
         return self.root / "build" / PDF_NAME
 
+    @property
+    def full_pdf(self) -> Path:
+        """Where ``build --full`` renders the whole book's PDF before it joins the docs tree."""
+        return self.root / "build" / FULL_PDF_NAME
+
 
 def report(result: CheckResult, fmt: str = "text", out: TextIO = sys.stderr) -> None:
     text = result.problems.render(fmt)
@@ -75,11 +80,13 @@ def docs_files(book: Book, paths: Paths, pages: Mapping[str, str] | Iterable[tup
     yield from extra_files(book, paths)
 
 
-def extra_files(book: Book, paths: Paths) -> Iterator[tuple[str, bytes | str | Iterable[bytes]]]:
+def extra_files(book: Book, paths: Paths, full: bool = False) -> Iterator[tuple[str, bytes | str | Iterable[bytes]]]:
     """The docs tree's files besides pages: the PDF briefing (the last one made), the exports
     (JSON, CSV, iCalendar) and the static assets under templates/assets."""
     if paths.pdf.is_file():
         yield PDF_NAME, file_pieces(paths.pdf)
+    if full and paths.full_pdf.is_file():
+        yield FULL_PDF_NAME, file_pieces(paths.full_pdf)
     yield from iter_export_files(book)
     assets = paths.templates / ASSETS
     if assets.is_dir() and is_inside(paths.root, assets):  # check() reported a link leading out
@@ -100,13 +107,14 @@ def generate(book: Book, paths: Paths, pages: Mapping[str, str] | None = None) -
 
 
 def stage_pages(book: Book, paths: Paths, docs: StagedTree, out: TextIO,
-                pages: Iterable[tuple[str, str]] | None = None) -> Mapping[str, str] | None:
+                pages: Iterable[tuple[str, str]] | None = None, full: bool = False) -> Mapping[str, str] | None:
     """Render every page (or take ``pages``, as they are rendered) straight into ``docs``: only
     changed ones are written, none is held in memory. Returns the staged pages' text, read back on
     demand, or None (having printed the template problems) when a template is missing or broken."""
     names: list[str] = []
     try:
-        for path, text in iter_pages(book, paths.templates) if pages is None else pages:
+        made = iter_pages(book, paths.templates, env=environment(paths.templates, full_book=full))
+        for path, text in made if pages is None else pages:
             docs.add(path, text)
             names.append(path)
     except ContentError as exc:
@@ -124,7 +132,7 @@ def make_pdf(book: Book, paths: Paths, pages: Mapping[str, str], target: Path, p
         if full:
             render_full_pdf(book, pages, target, paper, content_version(paths.root, book))
         else:
-            render_pdf(book, pages, target, paper, content_version(paths.root, book))
+            render_pdf(book, pages, target, paper, content_version(paths.root, book), brief=True)
     except MissingGlyphs as exc:
         out.write(locate_missing(paths.root, exc.chars).render())
         kept = "previous PDF kept" if target.is_file() else "no PDF"
@@ -200,28 +208,30 @@ def pdf(paths: Paths, paper: str = "a4", target: Path | None = None, out: TextIO
     return 0 if make_pdf(book, paths, pages, target or paths.site / PDF_NAME, paper, out) else 1
 
 
-def build(paths: Paths, strict: bool = False, out: TextIO = sys.stderr, paper: str = "a4") -> int:
-    """check -> pages (staged) -> PDF -> docs tree (with the PDF) -> MkDocs. Returns the exit code.
+def build(paths: Paths, strict: bool = False, out: TextIO = sys.stderr, paper: str = "a4", full: bool = False) -> int:
+    """check -> pages (staged) -> the brief's PDF (and with ``full`` the whole book's) -> docs tree
+    (with the PDFs) -> MkDocs. Returns the exit code.
     A write error (full disk, read-only folder) is one line, and the old outputs stay as they were."""
     try:
         recover_outputs(paths)
         book = checked_book(paths, out, strict)
-        return 1 if book is None else _build(book, paths, out, paper)
+        return 1 if book is None else _build(book, paths, out, paper, full)
     except OutputError as exc:
         out.write(exc.message(paths.root))
         out.write("the previous site is kept\n")
         return 1
 
 
-def _build(book: Book, paths: Paths, out: TextIO, paper: str) -> int:
+def _build(book: Book, paths: Paths, out: TextIO, paper: str, full: bool = False) -> int:
     with StagedTree(paths.docs) as docs:  # left without commit: the docs tree stays as it was
-        pages = stage_pages(book, paths, docs, out)
+        pages = stage_pages(book, paths, docs, out, full=full)
         if pages is None:
             return 1
-        if not make_pdf(book, paths, pages, paths.pdf, paper, out):
+        if not make_pdf(book, paths, pages, paths.pdf, paper, out) or \
+                (full and not make_pdf(book, paths, pages, paths.full_pdf, paper, out, True)):
             out.write("nothing swapped in: the previous site and its PDF are kept\n")
             return 1  # site and PDF change together or not at all
-        for rel, data in extra_files(book, paths):
+        for rel, data in extra_files(book, paths, full):
             docs.add(rel, data)
         written = docs.commit()
     out.write(f"docs: {len(written.written)} page(s) written, {written.unchanged} unchanged, "

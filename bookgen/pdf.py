@@ -177,19 +177,24 @@ class Document:
         return preamble(self.title, self.date, self.paper, pageref) + "\n" + self.body
 
 
-def typst_document(book: Book, pages: Mapping[str, str], paper: str = "a4", version: str | None = None) -> Document:
-    """The whole book as one Typst document."""
+def typst_document(book: Book, pages: Mapping[str, str], paper: str = "a4", version: str | None = None,
+                   brief: bool = False) -> Document:
+    """The book as one Typst document: the short brief (the chapters the page kinds mark for it), or
+    every chapter."""
     if paper not in PAPERS:
         raise PdfBuildError(f"unknown paper size '{paper}'; use one of: {', '.join(PAPERS)}")
     md = parser()
-    tokens = {p: parse(t, md) for p, t in pages.items()}
+    plan = chapters(book, pages, brief)
+    included = {p for c in plan for p in (c.intro, *c.entries) if p}  # the brief links nothing else
+    tokens = {p: parse(t, md) for p, t in pages.items() if p in included}
     anchors = {label_name(f"{p}#{a}") for p, toks in tokens.items() for a in anchor_ids(toks)}
-    numbers = source_numbers(book, pages)
-    resolver = BookResolver(book, set(pages), anchors, numbers)
+    numbers = source_numbers(book, tokens)
+    resolver = BookResolver(book, set(tokens), anchors, numbers)
     defined: set[str] = set()
     as_of = book.as_of.label if book.as_of else "no dated content"
-    parts = [cover(book.title, as_of, version, len(book.sources), len(book.annotations))]
-    for index, chapter in enumerate(chapters(book, pages)):
+    parts = [cover(book.title, as_of, version, len(book.sources), len(book.annotations),
+                   desk=book.meta.desk, subtitle=book.meta.subtitle, brief=brief)]
+    for index, chapter in enumerate(plan):
         if chapter.intro:
             r = PageRenderer(chapter.intro, resolver, defined, 0, chapter.title, label_name(chapter.intro))
             parts.append(r.render(tokens[chapter.intro]))
@@ -337,9 +342,10 @@ def quiet_mark_info(data: bytes) -> bytes:
 
 
 def render_pdf(book: Book, pages: Mapping[str, str], out_pdf: Path, paper: str = "a4",
-               version: str | None = None, fonts: FontSet | None = None) -> None:
-    """Make the PDF briefing from the website's Markdown pages; replace ``out_pdf`` only on success."""
-    data = compile_document(typst_document(book, pages, paper, version), fonts)
+               version: str | None = None, fonts: FontSet | None = None, brief: bool = False) -> None:
+    """Make the PDF (the brief, or the whole book in one piece) from the website's Markdown pages;
+    replace ``out_pdf`` only on success."""
+    data = compile_document(typst_document(book, pages, paper, version, brief), fonts)
     write_pdf(data, out_pdf)
 
 

@@ -196,7 +196,8 @@ def render_full_pdf(book: Book, pages: Mapping[str, str], out_pdf: Path, paper: 
         front = Part(0, tmp / "part-0000", None)
         front.folder.mkdir()
         lines = [toc_line(level, title, label) for level, title, label in headings]
-        front.body.write_text(cover(book.title, as_of, version, len(book.sources), len(book.annotations), lines),
+        front.body.write_text(cover(book.title, as_of, version, len(book.sources), len(book.annotations), lines,
+                                    desk=book.meta.desk, subtitle=book.meta.subtitle),
                               "utf-8")
         parts.insert(0, front)
         chars = 0

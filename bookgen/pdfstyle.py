@@ -110,14 +110,15 @@ _COVER = r"""
   #v(22%)
   #block(text(size: 26pt, weight: "bold", fill: accent, hyphenate: false)[#@TITLE@;])
   #v(1.2em)
-  #text(size: 14pt)[Briefing as of #@AS_OF@;]
+  @SUBTITLE@
+  #text(size: 14pt)[#@KIND@ as of #@AS_OF@;]
   #v(0.6em)
+  @DESK@
   #text(size: 11pt, fill: muted)[#@COUNTS@;]
   #v(1fr)
   #set text(size: 9pt, fill: muted)
-  Every statement carries a footnote with the source's exact words, the source's title and date,
-  and the paragraph it comes from ("Source 3, ¶12"); the sources are printed in full in Appendix A.
-  Links to other parts of the book give the page they lead to, "(p. N)".
+  #@ABOUT@;
+  Links to other parts of the document give the page they lead to, "(p. N)".
   #v(0.8em)
   Version: #@VERSION@;
 ]
@@ -188,14 +189,29 @@ def preamble(title: str, date: dt.date | None, paper: str, pageref: str, part: s
                              "MONO": typst_list(MONO)})
 
 
+_ABOUT_BOOK = ("Every statement carries a footnote with the source's exact words, the source's title and "
+               "date, and the paragraph it comes from (\"Source 3, ¶12\"); the sources are printed in full "
+               "in Appendix A.")
+_ABOUT_BRIEF = ("This is the short brief: the bottom line, the status of each issue, where each side stands, "
+                "what to watch and the sources. Every statement carries a footnote with the source's exact "
+                "words; the full book (the website, or the full PDF) has every page and every source text.")
+
+
 def cover(title: str, as_of: str, version: str | None, sources: int, annotations: int,
-          contents: list[str] | None = None) -> str:
-    """The cover page, then the contents: Typst's outline, or ``contents`` (:func:`toc_line` lines)."""
+          contents: list[str] | None = None, desk: str | None = None, subtitle: str | None = None,
+          brief: bool = False) -> str:
+    """The cover page (title, subtitle, whether a brief or the full book, as-of date, issuing desk,
+    counts, version), then the contents: Typst's outline, or ``contents`` (:func:`toc_line` lines)."""
     counts = f"{sources} source{'s' if sources != 1 else ''}, {annotations} cited passage" \
              f"{'s' if annotations != 1 else ''}"
     toc = _OUTLINE if contents is None else _TOC + "\n".join(contents)
+    sub_line = f"#block(text(size: 13pt, style: \"italic\")[#{string(subtitle)};])\n  #v(0.8em)" if subtitle else ""
+    desk_line = f"#text(size: 11pt)[Issued by #{string(desk)};]\n  #v(0.4em)" if desk else ""
     return _fill(_COVER, {"TITLE": string(title), "AS_OF": string(as_of), "COUNTS": string(counts),
-                          "VERSION": string(version or "not recorded"), "CONTENTS": toc})
+                          "VERSION": string(version or "not recorded"), "CONTENTS": toc,
+                          "SUBTITLE": sub_line, "DESK": desk_line,
+                          "KIND": string("Brief" if brief else "Briefing book"),
+                          "ABOUT": string(_ABOUT_BRIEF if brief else _ABOUT_BOOK)})
 
 
 def toc_line(level: int, title: str, label: str) -> str:

@@ -85,7 +85,9 @@ def _release() -> None:
     _PageContext.made.clear()
 
 
-def environment(templates: Path) -> jinja2.Environment:
+def environment(templates: Path, full_book: bool = False) -> jinja2.Environment:
+    """The templates' Jinja2 environment; ``full_book``: this build also makes the full book's PDF
+    (the home page then links it)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=True,  # every value passes finalize=escape (Markdown escaping) unless it is Md
@@ -99,6 +101,7 @@ def environment(templates: Path) -> jinja2.Environment:
     env.context_class = _PageContext
     env.filters["md"] = escape
     env.globals["STATUS_LABELS"] = L.STATUS_LABELS
+    env.globals["full_book"] = full_book
     env.globals["status_label"] = V.status_label  # status_label(book, issue) -> views.StatusView
     env.globals["entry_label"] = V.entry_label  # entry_label(book, status_entry) -> str
     env.globals["claim_view"] = V.claim_view  # claim_view(book, claim) -> views.ClaimView

@@ -53,12 +53,12 @@ def check_output(root: Path) -> tuple[int, str]:
     return result.exit_code, result.stderr if hasattr(result, "stderr") else result.output
 
 
-def build(root: Path) -> tuple[int, str]:
-    """Run the build verb in-process; return (exit code, what it printed)."""
+def build(root: Path, full: bool = False) -> tuple[int, str]:
+    """Run the build verb in-process (``full``: with the whole book's PDF); return (exit code, what it printed)."""
     from bookgen import commands
 
     out = io.StringIO()
-    code = commands.build(commands.Paths(root), out=out)
+    code = commands.build(commands.Paths(root), out=out, full=full)
     return code, out.getvalue()
 
 

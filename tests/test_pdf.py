@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from conftest import REPO_ROOT
 from hostile_support import build, copy_project
 from bookgen import pdf as P
 from bookgen.pipeline import check
@@ -190,3 +191,25 @@ def test_document_date_comes_from_content_or_source_date_epoch(monkeypatch, mini
     assert str(P.document_date(SimpleNamespace(as_of=None))) == "2023-11-14"
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     assert P.document_date(SimpleNamespace(as_of=None)) is None
+
+
+def test_the_seed_brief_is_short_and_briefs(tmp_path: Path) -> None:
+    """`bookgen pdf` makes the brief: 8-16 pages for the seed book, cover with desk and as-of date,
+    bottom line, status, where each side stands, what to watch, the sources; no web wording."""
+    import io
+
+    from bookgen import commands
+    from conftest import make_project
+
+    root = make_project(tmp_path, REPO_ROOT)
+    out = io.StringIO()
+    assert commands.pdf(commands.Paths(root), out=out) == 0, out.getvalue()
+    pdf = root / "site" / "briefing.pdf"
+    reader = PdfReader(str(pdf))
+    assert 8 <= len(reader.pages) <= 16
+    text = _text(pdf)
+    for words in ("Issued by Ukraine negotiations desk", "Brief as of 28 Dec 2025", "Bottom line", "Status by issue",
+                  "Where each side stands", "What to watch", "Appendix A: Sources"):
+        assert words in text, words
+    for web in ("hover", "Filter", "Downloads", "More on "):
+        assert web not in text, web

@@ -84,9 +84,9 @@ def test_a_character_no_font_has_fails_the_pdf_and_names_each_place(tmp_path: Pa
     notes = root / "content" / "annotations" / "world.yaml"
     notes.write_text(notes.read_text("utf-8").replace("go on.", "go on 🙂, twice 🙂."), "utf-8")
     (root / "site").mkdir()
-    (root / "site" / "briefing.pdf").write_bytes(b"%PDF previous")
+    (root / "site" / "book.pdf").write_bytes(b"%PDF previous")
     out = io.StringIO()
-    code = commands.pdf(commands.Paths(root), out=out)
+    code = commands.pdf(commands.Paths(root), out=out, full=True)  # the source text is in the full book
     assert code == 1
     assert out.getvalue().splitlines() == [
         "content/annotations/world.yaml:6:75: error: no font has a glyph for '🙂' (U+1F642) (1 more in this file); "
@@ -95,4 +95,4 @@ def test_a_character_no_font_has_fails_the_pdf_and_names_each_place(tmp_path: Pa
         "leave it out, or write it in words [bookgen.pdf-missing-glyph]",
         "error: PDF not made, previous PDF kept: fix the errors above first",
     ]
-    assert (root / "site" / "briefing.pdf").read_bytes() == b"%PDF previous"
+    assert (root / "site" / "book.pdf").read_bytes() == b"%PDF previous"
