@@ -14,6 +14,7 @@ from bookgen.bookmeta import OTHERS, Camp
 from bookgen.entities import Annotation, Issue
 from bookgen.ids import EntityId
 from bookgen.model import _UNDATED, Book, camps
+from bookgen import views
 from bookgen.views import said_by
 
 
@@ -76,20 +77,27 @@ class OverviewRow:
 class Overview:
     camps: tuple[Camp, ...]
     rows: tuple[OverviewRow, ...]
+    total: int  # issues with a position, shown or not
 
 
-def overview(book: Book) -> Overview:
+def overview(book: Book, limit: int | None = None) -> Overview:
     """Issues (in reading order) x camps, each cell a camp's newest position; issues on which no
-    one holds a position are left out, and so is a camp no issue has a position from."""
+    one holds a position are left out, and so is a camp no issue has a position from. At most
+    ``limit`` issues (:data:`bookgen.views.BRIEF_ISSUES`), those read first: the overview is in the
+    brief, whose length must not grow with the book; every issue's own page has its standings."""
+    limit = views.BRIEF_ISSUES if limit is None else limit
     table = []
+    total = 0
     for issue in book.issues.values():
         standings = where_each_side_stands(book, issue.id)
         if any(s.reported for s in standings):
-            table.append((issue, {s.camp.id: (s.latest[0] if s.latest else None) for s in standings}))
+            total += 1
+            if len(table) < limit:
+                table.append((issue, {s.camp.id: (s.latest[0] if s.latest else None) for s in standings}))
     shown = tuple(c for c in camps(book.meta) if any(cells.get(c.id) for _, cells in table))
     rows = tuple(OverviewRow(issue, _depth(book, issue), tuple(cells.get(c.id) for c in shown))
                  for issue, cells in table)
-    return Overview(shown, rows)
+    return Overview(shown, rows, total)
 
 
 def _depth(book: Book, issue: Issue) -> int:

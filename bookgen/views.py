@@ -173,6 +173,7 @@ def status_rows(book: Book, background: bool = False) -> list[StatusRow]:
     return rows
 
 
+BRIEF_ISSUES = 24  # the home board, the overview and what to watch show at most this many issues
 HOME_FIGURES = 24  # more figures than this: the home page shows the most recent, claims.md all
 
 

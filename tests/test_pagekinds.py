@@ -91,3 +91,23 @@ def test_incremental_dependencies_come_from_the_kinds(mini: Book) -> None:
     assert L.source_path(ann.source) in homes
     assert all(L.actor_path(a) in homes for a in ann.actors)
     assert all(L.issue_path(i) in homes for i in ann.issues)
+
+
+def test_the_brief_does_not_grow_with_the_book(seed: Book, monkeypatch) -> None:
+    """The home board, the overview and what to watch show at most BRIEF_ISSUES issues (those read
+    first) and say how many more there are; each issue's own page has the rest."""
+    from bookgen import views
+    from bookgen.pagekinds.watch import watch_items
+    from bookgen.standings import overview
+
+    monkeypatch.setattr(views, "BRIEF_ISSUES", 3)
+    first = list(seed.issues)[:3]
+    table = overview(seed)
+    assert len(table.rows) <= 3 < table.total
+    assert {q.issue.id for q in watch_items(seed) if q.question} <= set(first)
+    pages = render_pages(seed, REPO_ROOT / "templates", only={L.HOME, L.POSITIONS}.__contains__)
+    rows = [line for line in pages[L.HOME].split("## Status by issue")[1].split("\n## ")[0].splitlines()
+            if line.startswith("| ") and "[" in line]
+    assert len(rows) == 3
+    assert f"The 3 issues read first; {len(views.status_rows(seed)) - 3} more on the" in pages[L.HOME]
+    assert f"The 3 issues read first, of {table.total} with reported positions" in pages[L.POSITIONS]

@@ -15,10 +15,12 @@ LATEST_EVENTS = 5
 
 def _context(book: Book) -> dict[str, Any]:
     watch = watch_items(book)
+    rows = V.status_rows(book)
     happened = [e for e in book.events.values() if e.status == "happened"]
     return {
         "as_of": book.as_of.label if book.as_of else "no dated content",
-        "status_rows": V.status_rows(book),
+        "status_rows": rows[:V.BRIEF_ISSUES],
+        "status_more": max(0, len(rows) - V.BRIEF_ISSUES),
         "watch": watch[:HOME_ITEMS],
         "watch_more": max(0, len(watch) - HOME_ITEMS),
         "figures": V.key_figures(book),

@@ -9,6 +9,7 @@ from bookgen.dates import BookDate
 from bookgen.entities import Event, Issue, Statement
 from bookgen.model import Book
 from bookgen.pagekinds import Chapter, NavPlace, Page, PageKind
+from bookgen import views
 
 PATH = "watch.md"
 HOME_ITEMS = 6  # the home page shows the first few; this page shows all
@@ -24,9 +25,12 @@ class WatchItem:
 
 def watch_items(book: Book) -> list[WatchItem]:
     """Events not yet happened (planned, proposed, deadlines) in date order, then each issue's
-    open questions in the issues' reading order."""
-    items = [WatchItem(e.date, event=e) for e in book.events.values() if e.status != "happened"]
-    items += [WatchItem(None, issue=i, question=q) for i in book.issues.values() for q in i.open_questions]
+    open questions in the issues' reading order: the first :data:`BRIEF_ISSUES` events and the
+    questions of the first :data:`BRIEF_ISSUES` issues, as this page is in the brief, whose length
+    must not grow with the book (each issue's page lists all its questions)."""
+    items = [WatchItem(e.date, event=e) for e in book.events.values() if e.status != "happened"][:views.BRIEF_ISSUES]
+    first = list(book.issues.values())[:views.BRIEF_ISSUES]
+    items += [WatchItem(None, issue=i, question=q) for i in first for q in i.open_questions]
     return items
 
 
