@@ -12,11 +12,14 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bookgen import pagekinds, swap
 from bookgen.model import Book
 from bookgen.pipeline import mkdocs_settings
+
+if TYPE_CHECKING:
+    from bookgen.sitecache import SiteCache
 
 DOCS_DIR = Path("build") / "docs"
 SITE_DIR = Path("site")
@@ -156,10 +159,13 @@ def hooks(root: Path) -> list[str]:
     return [str((root / h).resolve()) for h in own if isinstance(h, str)] + [str(THEME_HOOK)]
 
 
-def build_site(root: Path, book: Book, docs_dir: Path, site_dir: Path) -> list[str]:
-    """Build the site strictly into a temp folder next to ``site_dir``, then swap it in."""
+def build_site(root: Path, book: Book, docs_dir: Path, site_dir: Path, cache: SiteCache | None = None) -> list[str]:
+    """Build the site strictly into a temp folder next to ``site_dir``, then swap it in. With a
+    ``cache`` (:mod:`bookgen.sitecache`), MkDocs renders only the pages whose inputs changed."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
+
+    from bookgen.sitecache import CacheFolderError
 
     site_dir = site_dir.resolve()
     refuse_foreign(site_dir)
@@ -170,10 +176,14 @@ def build_site(root: Path, book: Book, docs_dir: Path, site_dir: Path) -> list[s
     log = logging.getLogger("mkdocs")
     log.addHandler(counter)
     try:
-        config = mkdocs_config(root, docs_dir, tmp, book)
-        build(config)
+        if cache is None:
+            build(mkdocs_config(root, docs_dir, tmp, book))
+        else:
+            cache.build(lambda: mkdocs_config(root, docs_dir, tmp, book), build)
         if counter.messages:
             raise SiteBuildError("MkDocs warnings in strict mode:\n  " + "\n  ".join(counter.messages))
+        if cache is not None:
+            cache.commit()
         keep = [p for p in ("briefing.pdf",) if (site_dir / p).is_file() and not (tmp / p).exists()]
         for name in keep:  # the PDF is made separately; carry the previous one over
             shutil.copy2(site_dir / name, tmp / name)
@@ -181,6 +191,8 @@ def build_site(root: Path, book: Book, docs_dir: Path, site_dir: Path) -> list[s
         swap_in(tmp, site_dir)
     except MkDocsException as exc:
         raise SiteBuildError(f"MkDocs: {exc}") from None
+    except CacheFolderError as exc:
+        raise SiteBuildError(str(exc)) from None
     except OSError as exc:  # a full disk, a read-only folder: named as the site's file, not the temp one
         raise swap.OutputError(_in_site(exc, tmp, site_dir), exc) from None
     finally:
