@@ -1,0 +1,145 @@
+"""Incremental ``bookgen build`` (bookgen/sitecache.py): after each edit, the site built with the
+page cache is byte for byte the site a clean build makes, and the cache was really used where
+it may be (pages counted), and not where it may not."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import make_project
+
+from bookgen import site
+from bookgen.commands import Paths, generate
+from bookgen.pipeline import check
+from bookgen.site import SiteBuildError, build_site
+from bookgen.sitecache import MANIFEST, Outcome, SiteCache
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {f.relative_to(folder).as_posix(): f.read_bytes() for f in sorted(folder.rglob("*")) if f.is_file()}
+
+
+def _both(root: Path, clean: bool = False) -> Outcome:
+    """Build with the cache into site/ and without it into clean-site/; assert the trees are equal."""
+    paths = Paths(root)
+    result = check(root)
+    assert result.book is not None, result.problems.render()
+    paths.pdf.parent.mkdir(parents=True, exist_ok=True)
+    paths.pdf.write_bytes(b"%PDF-1.7\n% stand-in: the PDF is not what these tests are about\n")
+    generate(result.book, paths)
+    cache = SiteCache(root / "build" / "site-cache", clean=clean)
+    build_site(root, result.book, paths.docs, paths.site, cache)
+    build_site(root, result.book, paths.docs, root / "clean-site")
+    incremental, full = _tree(paths.site), _tree(root / "clean-site")
+    assert incremental.keys() == full.keys()
+    differing = [name for name in full if incremental[name] != full[name]]
+    assert differing == []
+    shutil.rmtree(root / "clean-site")
+    return cache.outcome
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+NEW_ACTOR = "name: Gamma Delta\nkind: person\nrole: Envoy\n"
+
+
+def test_each_edit_gives_the_clean_site(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    first = _both(root)
+    assert first.cached == 0 and first.rendered > 10 and first.why_full == "no earlier build in the cache"
+    pages = first.rendered
+
+    again = _both(root)  # nothing changed: every page from the cache
+    assert (again.rendered, again.cached) == (0, pages)
+
+    _edit(root / "content/annotations/talks.yaml", "Alpha said the plan was 90% agreed.",
+          "Alpha said the plan was ninety per cent agreed.")
+    note = _both(root)
+    assert 0 < note.rendered < pages and note.cached == pages - note.rendered
+
+    (root / "content/actors/gamma.yaml").write_text(NEW_ACTOR, "utf-8")  # a new nav entry: every page
+    actor = _both(root)
+    assert actor.cached == 0 and actor.rendered == pages + 1
+
+    for gone in ("content/sources/other.yaml", "content/annotations/other.yaml", "seeds/other.txt"):
+        (root / gone).unlink()
+    _edit(root / "content/issues/peace-plan.yaml", "[t-alpha-90, o-alpha-90]", "[t-alpha-90]")
+    source = _both(root)
+    assert source.cached == 0 and source.why_full is not None
+
+    nav_item = root / "templates/overrides/partials/nav-item.html"
+    nav_item.write_text(nav_item.read_text("utf-8") + "\n<!-- changed -->\n", "utf-8")
+    theme = _both(root)
+    assert theme.cached == 0 and theme.why_full == "the site's configuration, theme or tools changed"
+
+    _edit(root / "templates/actor.md.j2", "\n", "\n\n")  # a page template: only pages that changed
+    template = _both(root)
+    assert template.cached > 0
+
+    _edit(root / "mkdocs.yml", "site_description: \"", "site_description: \"Edited. ")
+    config = _both(root)
+    assert config.cached == 0 and config.why_full == "the site's configuration, theme or tools changed"
+
+    settled = _both(root)
+    assert settled.rendered == 0
+
+
+def test_pages_added_outside_the_navigation_keep_the_rest_cached(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long section lists only its index page (site.NAV_LIMIT); a new actor there changes a few
+    pages, not the navigation, so the other pages still come from the cache."""
+    monkeypatch.setattr(site, "NAV_LIMIT", 1)
+    root = make_project(tmp_path)
+    pages = _both(root).rendered
+    (root / "content/actors/gamma.yaml").write_text(NEW_ACTOR, "utf-8")
+    added = _both(root)
+    assert added.cached > 0 and added.rendered + added.cached == pages + 1
+
+
+def test_clean_renders_every_page_and_a_damaged_manifest_is_ignored(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    pages = _both(root).rendered
+    clean = _both(root, clean=True)
+    assert (clean.rendered, clean.cached, clean.why_full) == (pages, 0, "--clean")
+    assert _both(root).cached == pages  # --clean wrote the cache again
+    manifest = root / "build/site-cache" / MANIFEST
+    manifest.write_text('{"format": 1, "pages": [', "utf-8")
+    assert _both(root).cached == 0
+    data = json.loads(manifest.read_text("utf-8"))
+    data["pages"] = {src: {**entry, "key": "0" * 64} for src, entry in data["pages"].items()}
+    manifest.write_text(json.dumps(data), "utf-8")  # keys without files: rendered again
+    assert _both(root).cached == 0
+
+
+def test_a_stale_cached_page_file_is_not_used(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    _both(root)
+    for html in (root / "build/site-cache/pages").iterdir():
+        html.unlink()  # the manifest names pages whose HTML is gone
+    outcome = _both(root)
+    assert outcome.cached == 0
+
+
+def test_a_cache_folder_bookgen_did_not_make_is_refused(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    result = check(root)
+    assert result.book is not None
+    paths = Paths(root)
+    paths.pdf.parent.mkdir(parents=True, exist_ok=True)
+    paths.pdf.write_bytes(b"%PDF-1.7\n")
+    generate(result.book, paths)
+    foreign = root / "notes"
+    foreign.mkdir()
+    (foreign / "mine.txt").write_text("keep me", "utf-8")
+    with pytest.raises(SiteBuildError, match="was not made by bookgen"):
+        build_site(root, result.book, paths.docs, paths.site, SiteCache(foreign))
+    assert (foreign / "mine.txt").read_text("utf-8") == "keep me"
+    assert sorted(p.name for p in foreign.iterdir()) == ["mine.txt"]
