@@ -43,12 +43,18 @@ def check_cmd(root: Path, fmt: str, strict: bool) -> None:
 @PAPER_OPTION
 @click.option("--full", is_flag=True, help="Also make the whole book's PDF (site/book.pdf, linked from the home "
               "page); it grows with the book, the brief does not.")
-def build_cmd(root: Path, strict: bool, paper: str, full: bool) -> None:
-    """Check content, write the Markdown docs tree and build the website (with the brief, site/briefing.pdf) into site/."""
+@click.option("--clean", is_flag=True, help="Render every page of the site, none from the page cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The page cache of incremental builds (keep it between CI runs).  [default: build/site-cache]")
+def build_cmd(root: Path, strict: bool, paper: str, full: bool, clean: bool, cache_dir: Path | None) -> None:
+    """Check content, write the Markdown docs tree and build the website (with the brief, site/briefing.pdf) into site/.
+
+    Only the pages whose content changed since the last build are rendered again (the rest come
+    from the page cache); the site is byte for byte what a clean build makes."""
     try:
         with commands.sigterm_as_interrupt():
             code = commands.build(commands.Paths(root.resolve()), strict=strict, out=sys.stderr, paper=paper,
-                                  full=full)
+                                  full=full, clean=clean, cache_dir=cache_dir.resolve() if cache_dir else None)
     except KeyboardInterrupt:
         click.echo("interrupted: site/ holds the last complete build, nothing half-written", err=True)
         sys.exit(130)

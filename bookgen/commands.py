@@ -11,9 +11,9 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping, TextIO
+from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, TextIO
 
-from bookgen import collector, memo, swap
+from bookgen import collector, memo, servenav, swap
 from bookgen.exports import iter_export_files
 from bookgen.incremental import IncrementalRenderer
 from bookgen.model import Book
@@ -25,12 +25,16 @@ from bookgen.problems import ContentError
 from bookgen.render import environment, iter_pages, render_pages
 from bookgen.safepaths import is_inside
 from bookgen.servebanner import write_status
-from bookgen.site import (DOCS_DIR, SITE_DIR, SiteBuildError, build_site, builds_ended, hooks, navigation,
-                          not_in_nav, recover_site, request_rebuild, site_building)
+from bookgen.site import (DOCS_DIR, SITE_DIR, SiteBuildError, build_site, builds_ended, hooks,
+                          recover_site, request_rebuild, site_building)
 from bookgen.swap import OutputError
 from bookgen.write import StagedTree, WriteReport, recover_tree, write_tree
 
+if TYPE_CHECKING:
+    from bookgen.sitecache import SiteCache
+
 ASSETS = "assets"
+SITE_CACHE_DIR = Path("build") / "site-cache"
 
 
 @dataclass
@@ -208,21 +212,28 @@ def pdf(paths: Paths, paper: str = "a4", target: Path | None = None, out: TextIO
     return 0 if make_pdf(book, paths, pages, target or paths.site / PDF_NAME, paper, out) else 1
 
 
-def build(paths: Paths, strict: bool = False, out: TextIO = sys.stderr, paper: str = "a4", full: bool = False) -> int:
+def build(paths: Paths, strict: bool = False, out: TextIO = sys.stderr, paper: str = "a4", full: bool = False,
+          clean: bool = False, cache_dir: Path | None = None) -> int:
     """check -> pages (staged) -> the brief's PDF (and with ``full`` the whole book's) -> docs tree
     (with the PDFs) -> MkDocs. Returns the exit code.
-    A write error (full disk, read-only folder) is one line, and the old outputs stay as they were."""
+    A write error (full disk, read-only folder) is one line, and the old outputs stay as they were.
+    MkDocs renders only the pages that changed since the build recorded in ``cache_dir`` (default
+    ``build/site-cache``, :mod:`bookgen.sitecache`); ``clean`` renders every page."""
+    from bookgen.sitecache import SiteCache
+
+    cache = SiteCache(cache_dir or paths.root / SITE_CACHE_DIR, clean=clean)
     try:
         recover_outputs(paths)
         book = checked_book(paths, out, strict)
-        return 1 if book is None else _build(book, paths, out, paper, full)
+        return 1 if book is None else _build(book, paths, out, paper, full, cache)
     except OutputError as exc:
         out.write(exc.message(paths.root))
         out.write("the previous site is kept\n")
         return 1
 
 
-def _build(book: Book, paths: Paths, out: TextIO, paper: str, full: bool = False) -> int:
+def _build(book: Book, paths: Paths, out: TextIO, paper: str, full: bool = False,
+           cache: SiteCache | None = None) -> int:
     with StagedTree(paths.docs) as docs:  # left without commit: the docs tree stays as it was
         pages = stage_pages(book, paths, docs, out, full=full)
         if pages is None:
@@ -237,10 +248,12 @@ def _build(book: Book, paths: Paths, out: TextIO, paper: str, full: bool = False
     out.write(f"docs: {len(written.written)} page(s) written, {written.unchanged} unchanged, "
               f"{len(written.deleted)} removed in {paths.docs}\n")
     try:
-        build_site(paths.root, book, paths.docs, paths.site)
+        build_site(paths.root, book, paths.docs, paths.site, cache)
     except SiteBuildError as exc:
         out.write(f"error: site not built, previous site kept: {exc}\n")
         return 1
+    if cache is not None:
+        out.write(cache.outcome.describe(cache.folder) + "\n")
     out.write(f"site: {paths.site}/index.html\n")
     return 0
 
@@ -262,11 +275,13 @@ def regenerate(paths: Paths, out: TextIO = sys.stderr, renderer: IncrementalRend
         return None
     try:
         written = generate(result.book, paths, pages)
+        with swap.writing(servenav.nav_file(paths.docs)):
+            nav_changed = servenav.write_nav(result.book, paths.root, paths.docs)
     except OutputError as exc:
         out.write(exc.message(paths.root))
         out.write("the served site keeps its last good pages\n")
         return None
-    if written.written or written.deleted or status_changed:
+    if written.written or written.deleted or status_changed or nav_changed:
         request_rebuild()
         rendered = f"{renderer.last_rendered} rendered, " if renderer else ""
         out.write(f"regenerated {len(written.written)} page(s) ({rendered}"
@@ -339,14 +354,19 @@ def _serve(paths: Paths, host: str, port: int, out: TextIO) -> int:
     watcher.start()
     config_file = str(paths.root / "mkdocs.yml")
     try:
-        mkdocs_serve(config_file=config_file, livereload=True, dev_addr=f"{host}:{port}",
-                     docs_dir=str(paths.docs), site_name=book.title, nav=navigation(book), not_in_nav=not_in_nav(book, paths.root),
-                     strict=False, build_type="dirty",
-                     hooks=hooks(paths.root))
+        mkdocs_serve(config_file=config_file, livereload=True, dev_addr=f"{host}:{port}", build_type="dirty",
+                     **serve_settings(paths, book))
     finally:
         stop.set()
         watcher.join(timeout=60)  # a regeneration under way ends (committed or discarded) first
     return 0
+
+
+def serve_settings(paths: Paths, book: Book) -> dict[str, object]:
+    """MkDocs settings of ``bookgen serve``: the docs tree, the navigation at start (each rebuild
+    takes the current one, :mod:`bookgen.servenav`), not strict, bookgen's hooks."""
+    return {"docs_dir": str(paths.docs), **servenav.settings(book, paths.root), "strict": False,
+            "hooks": [*hooks(paths.root), str(servenav.HOOK)]}
 
 
 @contextlib.contextmanager

@@ -50,7 +50,6 @@ from mkdocs.plugins import BasePlugin, event_priority
 
 from bookgen.write import atomic_write
 
-CACHE_DIR = Path("build") / "site-cache"
 FORMAT = 1
 MANIFEST = "manifest.json"
 MARKER = ".bookgen-site-cache"
@@ -95,6 +94,12 @@ class Outcome:
     cached: int = 0
     why_full: str | None = None  # why no page came from the cache, when none did
     restarted: bool = False
+
+    def describe(self, folder: Path) -> str:
+        """One line for ``bookgen build``'s output."""
+        if self.cached:
+            return f"site: {self.rendered} page(s) rendered, {self.cached} unchanged from the cache ({folder})"
+        return f"site: all {self.rendered} page(s) rendered ({self.why_full or 'no page unchanged'})"
 
 
 @dataclass
