@@ -6,7 +6,10 @@ cache warmed by a smaller size helps a larger one. Per size it reports seconds f
 ``model``, ``render`` (Markdown pages), ``pdf`` (the full book's PDF, compiled in parts by Typst
 children, :mod:`bookgen.pdfparts`), ``write`` (exports, assets, changed files
 only), ``mkdocs`` (the strict site build), in the order ``bookgen build`` runs them; ``bookgen`` (the sum of bookgen's own
-stages, everything before MkDocs), ``bookgen_share`` (that sum over MkDocs' time), ``pages``,
+stages, everything before MkDocs), ``bookgen_share`` (that sum over MkDocs' time), ``build_incremental_edit`` and
+``build_incremental_actor`` (a whole ``bookgen build`` but the PDF, with the page cache the clean
+build filled, after one annotation's note is edited, then after one actor is added;
+``incremental_rendered``: the pages MkDocs rendered in each), ``pages``,
 ``pdf_pages``, ``pdf_parts``, ``cpu_pdf`` (CPU seconds of the Typst children), ``cpu_bookgen`` and ``cpu_mkdocs`` (CPU seconds of this process: a check on wall
 times taken on a busy machine), ``peak_bookgen_mib`` (peak after bookgen's stages), ``peak_mib``
 (peak of the run) and ``peak_children_mib`` (the largest child process, e.g. the Typst compiler).
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -102,17 +106,59 @@ def run_one(n: int, workdir: Path, seed: int = 1, mkdocs: bool = True, pdf: bool
     row["peak_bookgen_mib"] = _peak_mib()
 
     row["mkdocs"] = row["cpu_mkdocs"] = row["bookgen_share"] = None
+    row["build_incremental_edit"] = row["build_incremental_actor"] = row["incremental_rendered"] = None
     if mkdocs:
         from bookgen.site import build_site
+        from bookgen.sitecache import SiteCache
 
         t0, cpu0 = time.perf_counter(), time.process_time()
-        build_site(workdir, result.book, paths.docs, paths.site)
+        cache = SiteCache(workdir / "build" / "site-cache", clean=True)  # as `bookgen build --clean`
+        build_site(workdir, result.book, paths.docs, paths.site, cache)
         row["mkdocs"] = time.perf_counter() - t0
         row["cpu_mkdocs"] = time.process_time() - cpu0
         row["bookgen_share"] = row["bookgen"] / row["mkdocs"]
+        del result
+        row.update(_incremental(workdir))
     row["peak_mib"] = _peak_mib()
     row["peak_children_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # e.g. Typst
     return row
+
+
+def _incremental(workdir: Path) -> dict[str, Any]:
+    """``bookgen build`` (the PDF aside) after one annotation's note is edited, then after one
+    actor is added, each timed whole: check, pages, docs tree, MkDocs with the page cache."""
+    first = sorted((workdir / "content" / "annotations").glob("*.yaml"))[0]
+    text = first.read_text("utf-8")
+    first.write_text(re.sub(r"(note: )([\"']?)", r"\1\2Edited, ", text, count=1), "utf-8")
+    edit, rendered_edit = _timed_build(workdir)
+    (workdir / "content" / "actors" / "bench-new-actor.yaml").write_text(
+        "name: Bench Newcomer\nkind: person\nrole: Observer\n", "utf-8")
+    actor, rendered_actor = _timed_build(workdir)
+    return {"build_incremental_edit": edit, "build_incremental_actor": actor,
+            "incremental_rendered": [rendered_edit, rendered_actor]}
+
+
+def _timed_build(workdir: Path) -> tuple[float, int]:
+    from bookgen.commands import Paths, extra_files, stage_pages
+    from bookgen.pipeline import check
+    from bookgen.site import build_site
+    from bookgen.sitecache import SiteCache
+    from bookgen.write import StagedTree
+
+    paths = Paths(workdir)
+    t0 = time.perf_counter()
+    result = check(workdir)
+    if result.book is None:
+        raise BenchError(f"an incremental edit failed check:\n{result.problems.render('text')}")
+    with StagedTree(paths.docs) as docs:
+        if stage_pages(result.book, paths, docs, sys.stderr) is None:
+            raise BenchError("a template failed")
+        for rel, data in extra_files(result.book, paths):
+            docs.add(rel, data)
+        docs.commit()
+    cache = SiteCache(workdir / "build" / "site-cache")
+    build_site(workdir, result.book, paths.docs, paths.site, cache)
+    return time.perf_counter() - t0, cache.outcome.rendered
 
 
 class _Timed:
@@ -166,13 +212,14 @@ def _fmt(value: Any, width: int) -> str:
     return str(value).rjust(width)
 
 
-TABLE = ("sources", "pages", *STAGES, "bookgen", "bookgen_share", "pdf_pages", "peak_bookgen_mib", "peak_mib",
-         "peak_children_mib")
+TABLE = ("sources", "pages", *STAGES, "bookgen", "bookgen_share", "build_incremental_edit", "build_incremental_actor",
+         "pdf_pages", "peak_bookgen_mib", "peak_mib", "peak_children_mib")
 
 
 def print_table(rows: list[dict[str, Any]], out: TextIO) -> None:
-    heads = {"bookgen_share": "share", "peak_bookgen_mib": "peak_bg_MiB", "peak_mib": "peak_MiB",
-             "pdf_pages": "pdf_pp", "peak_children_mib": "peak_kids_MiB"}
+    heads = {"bookgen_share": "share", "build_incremental_edit": "inc_edit", "build_incremental_actor": "inc_actor",
+             "peak_bookgen_mib": "peak_bg_MiB", "peak_mib": "peak_MiB", "pdf_pages": "pdf_pp",
+             "peak_children_mib": "peak_kids_MiB"}
     widths = [max(8, len(heads.get(k, k)) + 1) for k in TABLE]
     out.write("".join(heads.get(k, k).rjust(w) for k, w in zip(TABLE, widths)) + "\n")
     for row in rows:

@@ -23,6 +23,9 @@ def test_run_one_times_every_stage_including_mkdocs(tmp_path: Path) -> None:
     assert row["sources"] == 3 and row["annotations"] == 30 and row["pages"] > 3
     assert row["peak_mib"] >= row["peak_bookgen_mib"] > 0
     assert (tmp_path / "corpus" / "site" / "index.html").is_file()
+    assert row["build_incremental_edit"] > 0 and row["build_incremental_actor"] > 0
+    edit, actor = row["incremental_rendered"]  # pages MkDocs rendered again; the rest came from the cache
+    assert 0 < edit < row["pages"] and 0 < actor <= row["pages"] + 1
 
 
 def test_bench_json_prints_one_object_per_size_and_keeps_corpora(tmp_path: Path) -> None:
