@@ -81,8 +81,8 @@ class Overview:
 
 
 def overview(book: Book, limit: int | None = None) -> Overview:
-    """Issues (in reading order) x camps, each cell a camp's newest position; issues on which no
-    one holds a position are left out, and so is a camp no issue has a position from. At most
+    """Issues (in reading order) x camps, each cell a camp's newest position (its stance); issues
+    on which no actor said anything are left out, and so is a camp with nothing in any cell. At most
     ``limit`` issues (:data:`bookgen.views.BRIEF_ISSUES`), those read first: the overview is in the
     brief, whose length must not grow with the book; every issue's own page has its standings."""
     limit = views.BRIEF_ISSUES if limit is None else limit
@@ -93,11 +93,17 @@ def overview(book: Book, limit: int | None = None) -> Overview:
         if any(s.reported for s in standings):
             total += 1
             if len(table) < limit:
-                table.append((issue, {s.camp.id: (s.latest[0] if s.latest else None) for s in standings}))
+                table.append((issue, {s.camp.id: _short(s) for s in standings}))
     shown = tuple(c for c in camps(book.meta) if any(cells.get(c.id) for _, cells in table))
     rows = tuple(OverviewRow(issue, _depth(book, issue), tuple(cells.get(c.id) for c in shown))
                  for issue, cells in table)
     return Overview(shown, rows, total)
+
+
+def _short(standing: CampStanding) -> Annotation | None:
+    """A camp's cell in the overview: its newest position (an editor's short stance); what its
+    actors only said on the issue is listed under the table, not squeezed into a cell."""
+    return next((a for a in standing.latest + standing.earlier if a.kind == "position"), None)
 
 
 def _depth(book: Book, issue: Issue) -> int:
