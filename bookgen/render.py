@@ -9,6 +9,7 @@ template author forgets.
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 import types
 from typing import Any, Callable, Iterator
@@ -30,13 +31,33 @@ from bookgen.problems import ContentError, Problems
 PageSpec = Page  # what render takes of a page: its path, template and context
 
 
+# Two speed seams into Jinja2's internals (together about a quarter of rendering a 1,000-source book;
+# Jinja2 offers no public way to get either). Both are written against Jinja2 3.1 and used only on a
+# Jinja2 3.1.x that has what they rely on (:func:`jinja2_seams`); any other Jinja2 renders through its
+# own code, the same pages a little slower, and tests/test_render.py fails loudly so the seams get
+# re-checked before the upper bound on jinja2 in pyproject.toml is raised.
+SEAM_JINJA2 = "3.1."  # the Jinja2 release series the seams were written and tested against
+
+
+def jinja2_seams() -> bool:
+    """Whether this Jinja2 is the series the seams were written for and still has what they use."""
+    gen, ctx = jinja2.compiler.CodeGenerator, jinja2.runtime.Context
+    expected = ["self", "node", "frame", "finalize"]
+    try:
+        fits = all(list(inspect.signature(getattr(gen, name)).parameters) == expected
+                   for name in ("_output_child_pre", "_output_child_post"))
+    except (AttributeError, TypeError, ValueError):
+        return False
+    return fits and jinja2.__version__.startswith(SEAM_JINJA2) and callable(getattr(ctx, "call", None))
+
+
 class _MarkdownOutput(jinja2.compiler.CodeGenerator):
-    """Compiles ``{{ value }}`` to ``finalize(value)`` instead of ``escape(finalize(value))``.
+    """Seam 1 (``Environment.code_generator_class``, documented; the two methods it overrides are
+    not): compiles ``{{ value }}`` to ``finalize(value)`` instead of ``escape(finalize(value))``.
 
     ``finalize`` is :func:`bookgen.mdtext.escape`, which returns an ``Md`` (a markupsafe Markup)
-    for every value, so markupsafe's HTML ``escape`` around it only copied the string again, about
-    a tenth of rendering. Where a template switches autoescaping off, or it is decided at run time,
-    Jinja2's own code is kept. (Jinja2's documented hook: ``Environment.code_generator_class``.)
+    for every value, so markupsafe's HTML ``escape`` around it only copied the string again. Where
+    a template switches autoescaping off, or it is decided at run time, Jinja2's own code is kept.
     """
 
     def _output_child_pre(self, node: Any, frame: Any, finalize: Any) -> None:
@@ -52,42 +73,53 @@ class _MarkdownOutput(jinja2.compiler.CodeGenerator):
             self.write(")")
 
 
-class _PageContext(jinja2.runtime.Context):
-    """Calls the page's link helpers (``L.text(...)``, ``L.cite(...)``) directly: they take no
-    Jinja2 context, so the general call path, which checks every callable for one, is skipped
-    (about a tenth of rendering). Everything else goes the usual way.
+def _context_class(direct_calls: bool) -> type[jinja2.runtime.Context]:
+    """A Context class for one environment, noting every context made (see :func:`_release`).
 
-    Every context made is noted, so :func:`_release` can empty them once their page is done: a
-    template's ``{% import ... with context %}`` makes a context and macros that refer to each
+    A template's ``{% import ... with context %}`` makes a context and macros that refer to each
     other, a cycle reference counting cannot free (about 220 objects a page, 26 MiB at 1,000
-    sources, left to the cyclic collector, which is paused while rendering).
-    """
+    sources, left to the cyclic collector, which is paused while rendering); the contexts of each
+    page are emptied once it is done. The list belongs to the environment, not the process.
 
+    Seam 2 (``direct_calls``): ``Context.call`` is documented, but the ``_loop_vars`` and
+    ``_block_vars`` arguments compiled templates pass it are not. The page's link helpers
+    (``L.text(...)``, ``L.cite(...)``) take no Jinja2 context, so they are called directly,
+    skipping the general call path that checks every callable for one (about a tenth of rendering).
+    """
     made: list[jinja2.runtime.Context] = []
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _PageContext.made.append(self)
+    class PageContext(jinja2.runtime.Context):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            made.append(self)
 
-    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja2's signature
-        if type(__obj) is types.MethodType and type(__obj.__self__) is L.PageLinks:
-            kwargs.pop("_loop_vars", None)
-            kwargs.pop("_block_vars", None)
-            return __obj(*args, **kwargs)
-        return super().call(__obj, *args, **kwargs)
+        if direct_calls:
+            def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja2's signature
+                if type(__obj) is types.MethodType and type(__obj.__self__) is L.PageLinks:
+                    kwargs.pop("_loop_vars", None)
+                    kwargs.pop("_block_vars", None)
+                    return __obj(*args, **kwargs)
+                return super().call(__obj, *args, **kwargs)
+
+    PageContext.made = made  # type: ignore[attr-defined]
+    return PageContext
 
 
-def _release() -> None:
+def _release(env: jinja2.Environment) -> None:
     """Empty the contexts of the page just rendered, breaking their cycles with its macros."""
-    for context in _PageContext.made:
+    made = getattr(env.context_class, "made", None)
+    for context in made or ():
         context.vars.clear()
         context.exported_vars.clear()
-    _PageContext.made.clear()
+    if made:
+        made.clear()
 
 
-def environment(templates: Path, full_book: bool = False) -> jinja2.Environment:
+def environment(templates: Path, full_book: bool = False, seams: bool | None = None) -> jinja2.Environment:
     """The templates' Jinja2 environment; ``full_book``: this build also makes the full book's PDF
-    (the home page then links it)."""
+    (the home page then links it); ``seams`` (default: where :func:`jinja2_seams`) turns the two
+    speed seams on or off (tests render both ways and compare)."""
+    seams = jinja2_seams() if seams is None else seams
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=True,  # every value passes finalize=escape (Markdown escaping) unless it is Md
@@ -97,8 +129,9 @@ def environment(templates: Path, full_book: bool = False) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.code_generator_class = _MarkdownOutput
-    env.context_class = _PageContext
+    if seams:
+        env.code_generator_class = _MarkdownOutput
+    env.context_class = _context_class(direct_calls=seams)
     env.filters["md"] = escape
     env.globals["STATUS_LABELS"] = L.STATUS_LABELS
     env.globals["full_book"] = full_book
@@ -146,7 +179,7 @@ def iter_pages(book: Book, templates: Path, only: Callable[[str], bool] | None =
             except jinja2.TemplateError as exc:
                 raise ContentError(template_problem(exc, templates, spec)) from None
             finally:
-                _release()
+                _release(env)
             yield spec.path, tidy(text)
 
 

@@ -25,10 +25,10 @@ from yaml.parser import Parser as _PyParser
 from yaml.reader import Reader
 from yaml.scanner import Scanner
 
-try:  # libyaml's parser is several times faster; it is used for files that read without problems
-    from yaml._yaml import CParser as _CParser  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    _CParser = None
+# libyaml's parser is several times faster; it is used for files that read without problems. PyYAML
+# exports it as part of ``yaml.CBaseLoader`` (public, in ``yaml.cyaml.__all__``; only its parser half,
+# ``get_event``/``peek_event``/``check_event``, is used here). None where PyYAML was built without libyaml.
+_CParser: Any = getattr(yaml, "CBaseLoader", None)
 
 
 # libyaml and the pure-Python parser disagree on a few inputs (found by differential fuzzing): a BOM

@@ -18,7 +18,7 @@ from bookgen.ids import EntityId
 from bookgen.mdtext import Md, escape, html_attr, link
 from bookgen.model import Book
 from bookgen.pipeline import check
-from bookgen.render import environment, page_specs, render_pages
+from bookgen.render import SEAM_JINJA2, environment, jinja2_seams, page_specs, render_pages
 
 
 @pytest.fixture(scope="module")
@@ -227,12 +227,39 @@ def test_values_are_escaped_for_markdown_with_or_without_autoescape() -> None:
     assert _render_string(macro, v=hostile) == "<" + expected + ">"
 
 
+def test_the_jinja2_seams_fit_the_installed_jinja2() -> None:
+    """render.py's two speed seams use Jinja2 internals written against one release series. If this
+    fails, Jinja2 changed: pages still render (through Jinja2's own code, slower), but check the
+    seams against the new Jinja2 (the tests below), then update SEAM_JINJA2 and the jinja2 bound in
+    pyproject.toml."""
+    assert jinja2.__version__.startswith(SEAM_JINJA2), (
+        f"Jinja2 {jinja2.__version__} is not the {SEAM_JINJA2}x series bookgen/render.py's seams were written for")
+    assert jinja2_seams(), "Jinja2's CodeGenerator._output_child_pre/_post or Context.call changed shape"
+
+
 def test_output_compiles_to_finalize_alone() -> None:
-    env = environment(Path("templates"))
+    env = environment(Path("templates"), seams=True)
     code = env.compile("{{ v }}", raw=True)
     assert "environment.finalize(" in code and "escape(environment.finalize(" not in code
     kept = env.compile("{% autoescape false %}{{ v }}{% endautoescape %}", raw=True)
     assert "str(environment.finalize(" in kept
+    plain = environment(Path("templates"), seams=False).compile("{{ v }}", raw=True)
+    assert "escape(environment.finalize(" in plain
+
+
+def test_pages_are_the_same_with_and_without_the_jinja2_seams(mini: Book, pages: dict[str, str]) -> None:
+    templates = REPO_ROOT / "templates"
+    plain = render_pages(mini, templates, env=environment(templates, seams=False))
+    assert plain == pages and pages == render_pages(mini, templates, env=environment(templates, seams=True))
+
+
+def test_page_helpers_go_through_jinja2s_call_path_without_the_seams(mini: Book) -> None:
+    """The direct-call seam pops the ``_loop_vars``/``_block_vars`` arguments compiled templates
+    pass in loops and blocks: without it, Jinja2's own ``Context.call`` takes them."""
+    links = L.PageLinks(mini, L.MentionIndex(mini), "issues/guarantees.md")
+    source = "{% for x in [1] %}{{ L.actor('beta') }}{% endfor %}{% block b %}{{ L.actor('alpha') }}{% endblock %}"
+    seen = [environment(Path("templates"), seams=s).from_string(source).render(L=links) for s in (True, False)]
+    assert seen[0] == seen[1] == "[Beta](../actors/beta.md)[Alpha](../actors/alpha.md)"
 
 
 def test_page_helpers_are_called_directly_and_context_functions_still_get_their_context(mini: Book) -> None:

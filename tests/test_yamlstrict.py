@@ -136,3 +136,15 @@ def test_lazy_loc_reads_its_position_on_first_use_and_compares_by_value() -> Non
     assert lazy == Loc("f.yaml", 3, 5) and hash(lazy) == hash(Loc("f.yaml", 3, 5))
     assert lazy != Loc("f.yaml", 3, 6) and repr(lazy) == "Loc('f.yaml', 3, 5)"
     assert Loc.at("f.yaml", doc, ("b", 7)) == Loc("f.yaml", 3, 3)  # no such node: its parent's
+
+
+def test_the_fast_parser_is_pyyamls_public_libyaml_loader() -> None:
+    """libyaml is reached through ``yaml.CBaseLoader`` (public), not ``yaml._yaml``; where PyYAML has
+    libyaml (every wheel on PyPI), a clean file is read by it."""
+    import yaml
+
+    if not yaml.__with_libyaml__:
+        pytest.skip("this PyYAML was built without libyaml")
+    assert yamlstrict._CParser is yaml.CBaseLoader
+    _, problems, doc = read("a: 1\nb:\n  - x\n")
+    assert not problems.items and doc._parser is yaml.CBaseLoader
