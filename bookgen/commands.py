@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -26,7 +27,7 @@ from bookgen.render import environment, iter_pages, render_pages
 from bookgen.safepaths import is_inside
 from bookgen.servebanner import write_status
 from bookgen.site import (DOCS_DIR, SITE_DIR, SiteBuildError, build_site, builds_ended, hooks,
-                          recover_site, request_rebuild, site_building)
+                          rebuild_request, recover_site, request_rebuild, site_building)
 from bookgen.swap import OutputError
 from bookgen.write import StagedTree, WriteReport, recover_tree, write_tree
 
@@ -282,7 +283,7 @@ def regenerate(paths: Paths, out: TextIO = sys.stderr, renderer: IncrementalRend
         out.write("the served site keeps its last good pages\n")
         return None
     if written.written or written.deleted or status_changed or nav_changed:
-        request_rebuild()
+        request_rebuild(paths.docs)
         rendered = f"{renderer.last_rendered} rendered, " if renderer else ""
         out.write(f"regenerated {len(written.written)} page(s) ({rendered}"
                   f"{time.perf_counter() - started:.1f} s), removed {len(written.deleted)}\n")
@@ -359,6 +360,7 @@ def _serve(paths: Paths, host: str, port: int, out: TextIO) -> int:
     finally:
         stop.set()
         watcher.join(timeout=60)  # a regeneration under way ends (committed or discarded) first
+        shutil.rmtree(rebuild_request(paths.docs).parent, ignore_errors=True)
     return 0
 
 

@@ -27,9 +27,6 @@ THEME_HOOK = Path(__file__).resolve().parent / "theme" / "theme_hook.py"  # esca
 SITE_MARKER = ".bookgen-site"  # written into every site bookgen builds; see swap_in
 
 
-dev_server: Any = None  # MkDocs' LiveReloadServer while `bookgen serve` runs (set by the theme hook)
-
-
 _build_started: float | None = None  # when the MkDocs build under way began (set by the theme hook)
 BUILD_PAUSE_LIMIT = 30.0  # seconds; past this a build is assumed to have ended without saying so
 
@@ -85,33 +82,36 @@ def remember_theme_code(env: Any) -> None:
     env.bytecode_cache = jinja2.MemcachedBytecodeCache(_THEME_CODE, prefix=f"{settings!r}/")
 
 
+REBUILD_FOLDER = ".serve-rebuild"  # beside the docs tree; in serve, MkDocs' dev server watches only it
+
+
+def rebuild_request(docs_dir: str | Path) -> Path:
+    """The file ``bookgen serve`` writes to ask MkDocs' dev server for a rebuild."""
+    return Path(docs_dir).parent / REBUILD_FOLDER / "request"
+
+
 def adopt_dev_server(server: Any, docs_dir: str) -> None:
-    """Called by the theme hook in ``bookgen serve``: keep MkDocs' dev server so a regeneration
-    can ask it to rebuild (:func:`request_rebuild`), and if it can, stop the server polling the
-    docs folder itself: bookgen asks for every rebuild the moment it has written, and the poll
-    (every file of the docs tree, twice a second, in the same interpreter) took about a sixth of
-    the time of the rebuild that shows an edit, then started a second, needless one."""
-    global dev_server
-    dev_server = server
-    if _can_request(server) and hasattr(server, "unwatch"):
-        with contextlib.suppress(KeyError, ValueError):
-            server.unwatch(docs_dir)
+    """Called by the theme hook in ``bookgen serve``: through the dev server's public ``unwatch``
+    and ``watch`` (MkDocs' documented ``on_serve`` API), stop it polling the docs tree and have it
+    watch one small folder instead, where :func:`request_rebuild` writes once the pages are written.
+
+    The poll of the docs tree (every file, twice a second, in the same interpreter) took about a
+    sixth of the time of the rebuild that shows an edit, and a regeneration writing many pages could
+    set off a second, needless rebuild; the request file changes once per regeneration."""
+    request = rebuild_request(docs_dir)
+    request.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(KeyError, ValueError):  # already unwatched (on_serve runs again)
+        server.unwatch(docs_dir)
+    server.watch(str(request.parent), recursive=False)
 
 
-def _can_request(server: Any) -> bool:
-    return getattr(server, "_rebuild_cond", None) is not None and hasattr(server, "_want_rebuild")
-
-
-def request_rebuild() -> bool:
-    """Ask the running MkDocs dev server to rebuild now rather than when its file poll (every
-    0.5 s) notices the new pages. Uses the server's internals (MkDocs 1.6); if they are not there,
-    does nothing and the poll picks the change up as before. True if the request was made."""
-    if not _can_request(dev_server):
+def request_rebuild(docs_dir: str | Path) -> bool:
+    """Ask the serving MkDocs dev server to rebuild: its poll (every 0.5 s) sees the request file
+    change. True if asked (a dev server adopted this docs tree), False otherwise."""
+    request = rebuild_request(docs_dir)
+    if not request.parent.is_dir():
         return False
-    cond = dev_server._rebuild_cond
-    with cond:
-        dev_server._want_rebuild = True
-        cond.notify_all()
+    request.write_text(f"{time.time_ns()}\n", "utf-8")
     return True
 
 

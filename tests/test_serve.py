@@ -89,44 +89,65 @@ def test_serve_stopped_by_sigterm_removes_the_site_mkdocs_served_from(tmp_path: 
     assert not list(temp.glob("mkdocs_*"))
 
 
-def test_a_regeneration_asks_the_dev_server_to_rebuild_at_once(monkeypatch) -> None:
-    import threading
-
+def test_the_dev_server_watches_only_the_rebuild_request_through_its_public_api(tmp_path: Path) -> None:
+    """MkDocs' dev server (its documented ``watch``/``unwatch``) stops polling the docs tree and
+    watches one folder; a regeneration asks for a rebuild by writing the file there."""
     from bookgen import site
 
-    class FakeServer:  # the two attributes of MkDocs 1.6's LiveReloadServer bookgen uses
+    docs = tmp_path / "build" / "docs"
+    docs.mkdir(parents=True)
+    assert site.request_rebuild(docs) is False  # nothing serving this docs tree: nothing to ask
+
+    class Server:  # the public part of MkDocs' LiveReloadServer bookgen uses
         def __init__(self) -> None:
-            self._rebuild_cond = threading.Condition()
-            self._want_rebuild = False
+            self.watched = {str(docs), str(tmp_path / "mkdocs.yml")}
 
-    assert site.request_rebuild() is False  # no dev server: nothing to ask
-    server = FakeServer()
-    monkeypatch.setattr(site, "dev_server", server)
-    assert site.request_rebuild() is True and server._want_rebuild is True
-    monkeypatch.setattr(site, "dev_server", object())  # other internals: MkDocs' own poll is left to it
-    assert site.request_rebuild() is False
-
-
-def test_the_dev_server_stops_polling_the_docs_only_if_bookgen_can_ask_it_to_rebuild(monkeypatch) -> None:
-    import threading
-
-    from bookgen import site
-
-    class Server:
-        def __init__(self, can_request: bool) -> None:
-            self.watched = {"/p/build/docs", "/p/mkdocs.yml"}
-            if can_request:
-                self._rebuild_cond, self._want_rebuild = threading.Condition(), False
+        def watch(self, path: str, recursive: bool = True) -> None:
+            self.watched.add(path)
 
         def unwatch(self, path: str) -> None:
             self.watched.remove(path)
 
-    monkeypatch.setattr(site, "dev_server", None)
-    able, unable = Server(True), Server(False)
-    site.adopt_dev_server(able, "/p/build/docs")
-    assert site.dev_server is able and able.watched == {"/p/mkdocs.yml"}
-    site.adopt_dev_server(unable, "/p/build/docs")
-    assert site.dev_server is unable and unable.watched == {"/p/build/docs", "/p/mkdocs.yml"}
+    server = Server()
+    site.adopt_dev_server(server, str(docs))
+    site.adopt_dev_server(server, str(docs))  # on_serve may run again: no error
+    request = site.rebuild_request(docs)
+    assert server.watched == {str(request.parent), str(tmp_path / "mkdocs.yml")}
+    assert site.request_rebuild(docs) is True and request.is_file()
+
+
+def test_a_rebuild_request_wakes_mkdocs_dev_server() -> None:
+    """Against MkDocs' real LiveReloadServer: writing the request file makes it want a rebuild
+    (its watch callback runs), with the docs tree itself no longer watched."""
+    import tempfile
+    import time
+
+    from mkdocs.livereload import LiveReloadServer
+
+    from bookgen import site
+
+    built: list[int] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        docs = Path(tmp) / "build" / "docs"
+        docs.mkdir(parents=True)
+        server = LiveReloadServer(builder=lambda: built.append(1), host="127.0.0.1", port=0, root=tmp,
+                                  polling_interval=0.05)
+        server.watch(str(docs))
+        site.adopt_dev_server(server, str(docs))
+        server.observer.start()
+        try:
+            (docs / "page.md").write_text("changed")  # not watched any more
+            time.sleep(0.3)
+            assert not server._want_rebuild  # noqa: SLF001 - reading the outcome only
+            site.request_rebuild(docs)
+            deadline = time.monotonic() + 5
+            while not server._want_rebuild and time.monotonic() < deadline:  # noqa: SLF001
+                time.sleep(0.02)
+            assert server._want_rebuild  # noqa: SLF001
+        finally:
+            server.observer.stop()
+            server.observer.join()
+            server.server_close()
 
 
 def test_serve_holds_its_scans_while_mkdocs_builds(monkeypatch) -> None:
