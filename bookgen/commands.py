@@ -251,6 +251,7 @@ def _build(book: Book, paths: Paths, out: TextIO, paper: str, full: bool = False
     try:
         build_site(paths.root, book, paths.docs, paths.site, cache)
     except SiteBuildError as exc:
+        out.write(exc.problems.render())
         out.write(f"error: site not built, previous site kept: {exc}\n")
         return 1
     if cache is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import shutil
 import tempfile
 import time
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from bookgen import pagekinds, swap
 from bookgen.model import Book
 from bookgen.pipeline import mkdocs_settings
+from bookgen.problems import Problems
 
 if TYPE_CHECKING:
     from bookgen.sitecache import SiteCache
@@ -116,7 +118,11 @@ def request_rebuild(docs_dir: str | Path) -> bool:
 
 
 class SiteBuildError(Exception):
-    """MkDocs refused the generated docs; the message says why."""
+    """MkDocs refused the generated docs; the message says why, ``problems`` names each warning."""
+
+    def __init__(self, message: str, problems: Problems | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems if problems is not None else Problems()
 
 
 NAV_LIMIT = pagekinds.NAV_LIMIT  # a section with more entries lists only its index page
@@ -135,13 +141,48 @@ def not_in_nav(book: Book, root: Path) -> str:
     return "\n".join(([own.strip()] if isinstance(own, str) and own.strip() else []) + ours)
 
 
-class _Counter(logging.Handler):
-    def __init__(self) -> None:
+_DOC_LINK = re.compile(r"Doc file '(?P<page>[^']+)' contains (?:a|an [a-z ]+?) link '(?P<link>[^']*)'")
+
+
+class _Warnings(logging.Handler):
+    """Every warning MkDocs logs while building, as a problem at the generated page and link it
+    names (``build/docs/issues/x.md:12:40: error: Doc file ... [bookgen.mkdocs-warning]``)."""
+
+    def __init__(self, root: Path, docs_dir: Path) -> None:
         super().__init__(logging.WARNING)
+        self.root, self.docs_dir = root, docs_dir
         self.messages: list[str] = []
+        self.problems = Problems()
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        message = record.getMessage()
+        self.messages.append(message)
+        path, line, col = self._where(message)
+        self.problems.error(path, line, col, f"{message.strip()} (MkDocs, strict); this page is generated: "
+                            "fix the template or the content that made the link", "mkdocs-warning")
+
+    def _where(self, message: str) -> tuple[str, int, int]:
+        """The page (relative to the project) and the line and column of the link, where known."""
+        found = _DOC_LINK.search(message)
+        if found is None:
+            return self._shown(self.root / "mkdocs.yml"), 1, 1
+        page = self.docs_dir / found["page"]
+        try:
+            text = page.read_text("utf-8")
+        except (OSError, UnicodeError):
+            return self._shown(page), 1, 1
+        at = text.find(f"]({found['link']}")
+        at = at + 2 if at >= 0 else text.find(found["link"])
+        if at < 0:
+            return self._shown(page), 1, 1
+        line = text.count("\n", 0, at) + 1
+        return self._shown(page), line, at - (text.rfind("\n", 0, at) + 1) + 1
+
+    def _shown(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
 
 
 def mkdocs_config(root: Path, docs_dir: Path, site_dir: Path, book: Book, **extra: Any) -> Any:
@@ -172,7 +213,7 @@ def build_site(root: Path, book: Book, docs_dir: Path, site_dir: Path, cache: Si
     with swap.writing(site_dir):
         site_dir.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=swap.temp_prefix(site_dir, "new"), dir=site_dir.parent))
-    counter = _Counter()
+    counter = _Warnings(root, docs_dir)
     log = logging.getLogger("mkdocs")
     log.addHandler(counter)
     try:
@@ -181,7 +222,7 @@ def build_site(root: Path, book: Book, docs_dir: Path, site_dir: Path, cache: Si
         else:
             cache.build(lambda: mkdocs_config(root, docs_dir, tmp, book), build)
         if counter.messages:
-            raise SiteBuildError("MkDocs warnings in strict mode:\n  " + "\n  ".join(counter.messages))
+            raise SiteBuildError(f"MkDocs: {len(counter.messages)} warning(s) in strict mode", counter.problems)
         if cache is not None:
             cache.commit()
         keep = [p for p in ("briefing.pdf",) if (site_dir / p).is_file() and not (tmp / p).exists()]
@@ -190,7 +231,7 @@ def build_site(root: Path, book: Book, docs_dir: Path, site_dir: Path, cache: Si
         (tmp / SITE_MARKER).write_text("made by bookgen build; the whole folder is replaced on each build\n")
         swap_in(tmp, site_dir)
     except MkDocsException as exc:
-        raise SiteBuildError(f"MkDocs: {exc}") from None
+        raise SiteBuildError(f"MkDocs: {exc}", counter.problems) from None
     except CacheFolderError as exc:
         raise SiteBuildError(str(exc)) from None
     except OSError as exc:  # a full disk, a read-only folder: named as the site's file, not the temp one
