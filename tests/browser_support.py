@@ -23,7 +23,9 @@ from typing import Iterator
 from conftest import REPO_ROOT, make_project
 
 AXE = REPO_ROOT / "tests" / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's Chromium, or the one BOOKGEN_CHROMIUM names (macOS: brew install --cask chromium, then
+# BOOKGEN_CHROMIUM=/Applications/Chromium.app/Contents/MacOS/Chromium), or the first on PATH
+CHROMIUM = Path(os.environ.get("BOOKGEN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOTS = REPO_ROOT / "build" / "screenshots"  # gitignored; look at them after a run
