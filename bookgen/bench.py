@@ -5,7 +5,9 @@ cache warmed by a smaller size helps a larger one. Per size it reports seconds f
 (writing the corpus, not part of bookgen's cost), ``load``, ``validate``, ``anchor``, ``drift``,
 ``model``, ``render`` (Markdown pages), ``pdf`` (the full book's PDF, compiled in parts by Typst
 children, :mod:`bookgen.pdfparts`), ``write`` (exports, assets, changed files
-only), ``mkdocs`` (the strict site build), in the order ``bookgen build`` runs them; ``bookgen`` (the sum of bookgen's own
+only), ``mkdocs`` (the strict site build), in the order ``bookgen build`` runs them, and ``zensical``
+(the same site built by the second engine, ``bookgen build --engine zensical``, timed after MkDocs,
+with ``--zensical``); ``bookgen`` (the sum of bookgen's own
 stages, everything before MkDocs), ``bookgen_share`` (that sum over MkDocs' time), ``build_incremental_edit`` and
 ``build_incremental_actor`` (a whole ``bookgen build`` but the PDF, with the page cache the clean
 build filled, after one annotation's note is edited, then after one actor is added;
@@ -31,7 +33,7 @@ import time
 from pathlib import Path
 from typing import Any, Iterator, Mapping, TextIO
 
-STAGES = ("load", "validate", "anchor", "drift", "model", "render", "write", "mkdocs", "pdf")
+STAGES = ("load", "validate", "anchor", "drift", "model", "render", "write", "mkdocs", "zensical", "pdf")
 BOOKGEN_STAGES = ("load", "validate", "anchor", "drift", "model", "render", "write")
 PROJECT = Path(__file__).resolve().parent.parent  # holds templates/ and mkdocs.yml
 
@@ -53,7 +55,7 @@ def _pdf_page_count(path: Path) -> int | None:
 
 
 def run_one(n: int, workdir: Path, seed: int = 1, mkdocs: bool = True, pdf: bool = True,
-            project: Path = PROJECT) -> dict[str, Any]:
+            project: Path = PROJECT, zensical: bool = False) -> dict[str, Any]:
     """Write a corpus of ``n`` sources into ``workdir`` and time every stage on it, in this process."""
     from bookgen.commands import Paths, extra_files, stage_pages
     from bookgen.pipeline import check
@@ -118,6 +120,14 @@ def run_one(n: int, workdir: Path, seed: int = 1, mkdocs: bool = True, pdf: bool
         row["mkdocs"] = time.perf_counter() - t0
         row["cpu_mkdocs"] = time.process_time() - cpu0
         row["bookgen_share"] = row["bookgen"] / row["mkdocs"]
+    row["zensical"] = None
+    if zensical:
+        from bookgen.site import build_site
+
+        t0 = time.perf_counter()
+        build_site(workdir, result.book, paths.docs, paths.site, engine="zensical")
+        row["zensical"] = time.perf_counter() - t0
+    if mkdocs:
         del result
         row.update(_incremental(workdir))
     row["peak_mib"] = _peak_mib()
@@ -199,10 +209,10 @@ def _run_pdf(book: Any, pages: Mapping[str, str], out: Path) -> dict[str, Any]:
     return {"pdf": elapsed, "cpu_pdf": cpu, "pdf_pages": _pdf_page_count(out), "pdf_parts": stats.parts}
 
 
-def _child(n: int, workdir: Path, seed: int, mkdocs: bool, pdf: bool) -> dict[str, Any]:
+def _child(n: int, workdir: Path, seed: int, mkdocs: bool, pdf: bool, zensical: bool) -> dict[str, Any]:
     """Run one size in a fresh interpreter; returns its JSON row."""
     cmd = [sys.executable, "-m", "bookgen.bench", str(n), str(workdir), str(seed),
-           "1" if mkdocs else "0", "1" if pdf else "0"]
+           "1" if mkdocs else "0", "1" if pdf else "0", "1" if zensical else "0"]
     env = dict(os.environ, PYTHONHASHSEED="0")
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if proc.returncode != 0:
@@ -235,14 +245,20 @@ def print_table(rows: list[dict[str, Any]], out: TextIO) -> None:
 
 
 def bench(sizes: list[int], as_json: bool, keep: Path | None, seed: int = 1, mkdocs: bool = True,
-          pdf: bool = True, out: TextIO | None = None) -> int:
-    """Run every size in its own process; print a table, or one JSON object per size."""
+          pdf: bool = True, out: TextIO | None = None, zensical: bool = False) -> int:
+    """Run every size in its own process; print a table, or one JSON object per size. ``zensical``
+    also times the second engine's build of the same docs tree (it must be installed)."""
+    if zensical:
+        from bookgen.zensical_site import available
+
+        if not available():
+            raise BenchError("Zensical is not installed: pip install 'bookgen[zensical]', or leave out --zensical")
     out = out or sys.stdout
     base = keep if keep is not None else Path(tempfile.mkdtemp(prefix="bookgen-bench-"))
     rows = []
     try:
         for n in sizes:
-            row = _child(n, base / f"corpus-{n}", seed, mkdocs, pdf)
+            row = _child(n, base / f"corpus-{n}", seed, mkdocs, pdf, zensical)
             rows.append(row)
             if as_json:
                 out.write(json.dumps(row, sort_keys=True) + "\n")
@@ -255,7 +271,7 @@ def bench(sizes: list[int], as_json: bool, keep: Path | None, seed: int = 1, mkd
     return 0
 
 
-if __name__ == "__main__":  # one size, in a fresh process: python -m bookgen.bench N DIR SEED MKDOCS PDF
-    _n, _dir, _seed, _mk, _pdf = sys.argv[1:6]
-    _row = run_one(int(_n), Path(_dir), int(_seed), _mk == "1", _pdf == "1")
+if __name__ == "__main__":  # one size, in a fresh process: python -m bookgen.bench N DIR SEED MKDOCS PDF ZENSICAL
+    _n, _dir, _seed, _mk, _pdf, _zen = sys.argv[1:7]
+    _row = run_one(int(_n), Path(_dir), int(_seed), _mk == "1", _pdf == "1", zensical=_zen == "1")
     sys.stdout.write(json.dumps(_row, sort_keys=True) + "\n")

@@ -46,7 +46,11 @@ def check_cmd(root: Path, fmt: str, strict: bool) -> None:
 @click.option("--clean", is_flag=True, help="Render every page of the site, none from the page cache.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The page cache of incremental builds (keep it between CI runs).  [default: build/site-cache]")
-def build_cmd(root: Path, strict: bool, paper: str, full: bool, clean: bool, cache_dir: Path | None) -> None:
+@click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
+              help="The site generator: MkDocs + Material, or Zensical (pip install 'bookgen[zensical]'; "
+              "no page cache: it keeps its own).")
+def build_cmd(root: Path, strict: bool, paper: str, full: bool, clean: bool, cache_dir: Path | None,
+              engine: str) -> None:
     """Check content, write the Markdown docs tree and build the website (with the brief, site/briefing.pdf) into site/.
 
     Only the pages whose content changed since the last build are rendered again (the rest come
@@ -54,7 +58,8 @@ def build_cmd(root: Path, strict: bool, paper: str, full: bool, clean: bool, cac
     try:
         with commands.sigterm_as_interrupt():
             code = commands.build(commands.Paths(root.resolve()), strict=strict, out=sys.stderr, paper=paper,
-                                  full=full, clean=clean, cache_dir=cache_dir.resolve() if cache_dir else None)
+                                  full=full, clean=clean, cache_dir=cache_dir.resolve() if cache_dir else None,
+                                  engine=engine)
     except KeyboardInterrupt:
         click.echo("interrupted: site/ holds the last complete build, nothing half-written", err=True)
         sys.exit(130)
@@ -189,9 +194,11 @@ def coverage_cmd(root: Path) -> None:
               help="Keep the corpora in this folder (e.g. bench-corpora/); default: a temp folder, removed.")
 @click.option("--seed", default=1, show_default=True, help="Seed of the synthetic corpus.")
 @click.option("--skip-mkdocs", is_flag=True, help="Do not time the MkDocs build.")
+@click.option("--zensical", is_flag=True, help="Also time the same site built with Zensical (key 'zensical').")
 @click.option("--skip-pdf", is_flag=True, help="Do not time the full book's PDF (compiled in parts, two Typst "
               "children at a time; its memory does not grow with the book, its time does).")
-def bench_cmd(sizes: str, as_json: bool, keep: Path | None, seed: int, skip_mkdocs: bool, skip_pdf: bool) -> None:
+def bench_cmd(sizes: str, as_json: bool, keep: Path | None, seed: int, skip_mkdocs: bool, skip_pdf: bool,
+              zensical: bool) -> None:
     """Time every stage (and peak memory) on synthetic corpora of the given sizes."""
     from bookgen.bench import BenchError, bench
 
@@ -202,7 +209,8 @@ def bench_cmd(sizes: str, as_json: bool, keep: Path | None, seed: int, skip_mkdo
     if not numbers or min(numbers) < 1:
         raise click.UsageError("--sources needs at least one size, each 1 or more")
     try:
-        sys.exit(bench(numbers, as_json, keep.resolve() if keep else None, seed, not skip_mkdocs, not skip_pdf))
+        sys.exit(bench(numbers, as_json, keep.resolve() if keep else None, seed, not skip_mkdocs, not skip_pdf,
+                       zensical=zensical))
     except BenchError as exc:
         raise click.ClickException(str(exc)) from None
 

@@ -214,9 +214,9 @@ def pdf(paths: Paths, paper: str = "a4", target: Path | None = None, out: TextIO
 
 
 def build(paths: Paths, strict: bool = False, out: TextIO = sys.stderr, paper: str = "a4", full: bool = False,
-          clean: bool = False, cache_dir: Path | None = None) -> int:
+          clean: bool = False, cache_dir: Path | None = None, engine: str = "mkdocs") -> int:
     """check -> pages (staged) -> the brief's PDF (and with ``full`` the whole book's) -> docs tree
-    (with the PDFs) -> MkDocs. Returns the exit code.
+    (with the PDFs) -> MkDocs or Zensical (``engine``). Returns the exit code.
     A write error (full disk, read-only folder) is one line, and the old outputs stay as they were.
     MkDocs renders only the pages that changed since the build recorded in ``cache_dir`` (default
     ``build/site-cache``, :mod:`bookgen.sitecache`); ``clean`` renders every page."""
@@ -226,7 +226,7 @@ def build(paths: Paths, strict: bool = False, out: TextIO = sys.stderr, paper: s
     try:
         recover_outputs(paths)
         book = checked_book(paths, out, strict)
-        return 1 if book is None else _build(book, paths, out, paper, full, cache)
+        return 1 if book is None else _build(book, paths, out, paper, full, cache, engine)
     except OutputError as exc:
         out.write(exc.message(paths.root))
         out.write("the previous site is kept\n")
@@ -234,7 +234,7 @@ def build(paths: Paths, strict: bool = False, out: TextIO = sys.stderr, paper: s
 
 
 def _build(book: Book, paths: Paths, out: TextIO, paper: str, full: bool = False,
-           cache: SiteCache | None = None) -> int:
+           cache: SiteCache | None = None, engine: str = "mkdocs") -> int:
     with StagedTree(paths.docs) as docs:  # left without commit: the docs tree stays as it was
         pages = stage_pages(book, paths, docs, out, full=full)
         if pages is None:
@@ -249,7 +249,7 @@ def _build(book: Book, paths: Paths, out: TextIO, paper: str, full: bool = False
     out.write(f"docs: {len(written.written)} page(s) written, {written.unchanged} unchanged, "
               f"{len(written.deleted)} removed in {paths.docs}\n")
     try:
-        build_site(paths.root, book, paths.docs, paths.site, cache)
+        build_site(paths.root, book, paths.docs, paths.site, cache, engine)
     except SiteBuildError as exc:
         out.write(exc.problems.render())
         out.write(f"error: site not built, previous site kept: {exc}\n")

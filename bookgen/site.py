@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import re
 import shutil
 import tempfile
@@ -18,7 +19,9 @@ from typing import TYPE_CHECKING, Any
 from bookgen import pagekinds, swap
 from bookgen.model import Book
 from bookgen.pipeline import mkdocs_settings
+from bookgen import zensical_site
 from bookgen.problems import Problems
+from bookgen.siteconfig import write_config
 
 if TYPE_CHECKING:
     from bookgen.sitecache import SiteCache
@@ -185,12 +188,13 @@ class _Warnings(logging.Handler):
             return str(path)
 
 
-def mkdocs_config(root: Path, docs_dir: Path, site_dir: Path, book: Book, **extra: Any) -> Any:
+def mkdocs_config(root: Path, config_file: Path, site_dir: Path, **extra: Any) -> Any:
+    """MkDocs' configuration from the generated ``build/mkdocs.yml`` (:mod:`bookgen.siteconfig`),
+    strict, with bookgen's theme hook and the project's hooks, building into ``site_dir``."""
     from mkdocs.config import load_config
 
-    return load_config(config_file=str(root / "mkdocs.yml"), docs_dir=str(docs_dir),
-                       site_dir=str(site_dir), site_name=book.title, nav=navigation(book), not_in_nav=not_in_nav(book, root),
-                       strict=True, hooks=hooks(root), **extra)
+    return load_config(config_file=str(config_file), site_dir=str(site_dir), strict=True, hooks=hooks(root),
+                       **extra)
 
 
 def hooks(root: Path) -> list[str]:
@@ -200,47 +204,84 @@ def hooks(root: Path) -> list[str]:
     return [str((root / h).resolve()) for h in own if isinstance(h, str)] + [str(THEME_HOOK)]
 
 
-def build_site(root: Path, book: Book, docs_dir: Path, site_dir: Path, cache: SiteCache | None = None) -> list[str]:
-    """Build the site strictly into a temp folder next to ``site_dir``, then swap it in. With a
-    ``cache`` (:mod:`bookgen.sitecache`), MkDocs renders only the pages whose inputs changed."""
-    from mkdocs.commands.build import build
-    from mkdocs.exceptions import MkDocsException
+ENGINES = ("mkdocs", "zensical")
 
-    from bookgen.sitecache import CacheFolderError
 
+def build_site(root: Path, book: Book, docs_dir: Path, site_dir: Path, cache: SiteCache | None = None,
+               engine: str = "mkdocs") -> list[str]:
+    """Write ``build/mkdocs.yml``, build the site strictly with ``engine`` into a temp folder next to
+    ``site_dir``, then swap it in. With a ``cache`` (:mod:`bookgen.sitecache`), MkDocs renders only
+    the pages whose inputs changed (Zensical keeps a cache of its own). Returns the engine's
+    warnings (none: any warning fails the build)."""
+    if engine not in ENGINES:
+        raise SiteBuildError(f"unknown site engine '{engine}'; use one of: {', '.join(ENGINES)}")
+    if engine == "zensical" and not zensical_site.available():
+        raise SiteBuildError("Zensical is not installed; install it with: pip install 'bookgen[zensical]' "
+                             "(or build with the default engine, MkDocs)")
     site_dir = site_dir.resolve()
     refuse_foreign(site_dir)
     with swap.writing(site_dir):
+        config = write_config(root, book, docs_dir, site_dir)
         site_dir.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=swap.temp_prefix(site_dir, "new"), dir=site_dir.parent))
-    counter = _Warnings(root, docs_dir)
-    log = logging.getLogger("mkdocs")
-    log.addHandler(counter)
     try:
-        if cache is None:
-            build(mkdocs_config(root, docs_dir, tmp, book))
+        if engine == "zensical":
+            messages = _build_zensical(root, config, tmp, docs_dir, site_dir)
         else:
-            cache.build(lambda: mkdocs_config(root, docs_dir, tmp, book), build)
-        if counter.messages:
-            raise SiteBuildError(f"MkDocs: {len(counter.messages)} warning(s) in strict mode", counter.problems)
-        if cache is not None:
-            cache.commit()
+            messages = _build_mkdocs(root, config, tmp, docs_dir, cache)
         keep = [p for p in ("briefing.pdf",) if (site_dir / p).is_file() and not (tmp / p).exists()]
         for name in keep:  # the PDF is made separately; carry the previous one over
             shutil.copy2(site_dir / name, tmp / name)
         (tmp / SITE_MARKER).write_text("made by bookgen build; the whole folder is replaced on each build\n")
         swap_in(tmp, site_dir)
+    except OSError as exc:  # a full disk, a read-only folder: named as the site's file, not the temp one
+        raise swap.OutputError(_in_site(exc, tmp, site_dir), exc) from None
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return messages
+
+
+def _build_mkdocs(root: Path, config_file: Path, tmp: Path, docs_dir: Path, cache: SiteCache | None) -> list[str]:
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
+    from bookgen.sitecache import CacheFolderError
+
+    counter = _Warnings(root, docs_dir)
+    log = logging.getLogger("mkdocs")
+    log.addHandler(counter)
+    try:
+        if cache is None:
+            build(mkdocs_config(root, config_file, tmp))
+        else:
+            cache.build(lambda: mkdocs_config(root, config_file, tmp), build)
+        if counter.messages:
+            raise SiteBuildError(f"MkDocs: {len(counter.messages)} warning(s) in strict mode", counter.problems)
+        if cache is not None:
+            cache.commit()
     except MkDocsException as exc:
         raise SiteBuildError(f"MkDocs: {exc}", counter.problems) from None
     except CacheFolderError as exc:
         raise SiteBuildError(str(exc)) from None
-    except OSError as exc:  # a full disk, a read-only folder: named as the site's file, not the temp one
-        raise swap.OutputError(_in_site(exc, tmp, site_dir), exc) from None
     finally:
         log.removeHandler(counter)
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
     return counter.messages
+
+
+def _build_zensical(root: Path, config_file: Path, tmp: Path, docs_dir: Path, site_dir: Path) -> list[str]:
+    """Zensical builds only inside its configuration's folder (``build/``): there, into a temp
+    folder, which then takes the place of ``tmp`` (beside ``site_dir``)."""
+    inside = Path(tempfile.mkdtemp(prefix=swap.temp_prefix(site_dir, "new"), dir=config_file.parent))
+    try:
+        zensical_site.build(root, config_file, inside, docs_dir)
+        os.replace(inside, tmp)  # tmp is an empty folder: a rename over it
+    except zensical_site.ZensicalError as exc:
+        raise SiteBuildError(str(exc), exc.problems) from None
+    finally:
+        if inside.exists():
+            shutil.rmtree(inside, ignore_errors=True)
+    return []
 
 
 def _in_site(exc: OSError, tmp: Path, site_dir: Path) -> Path:

@@ -38,9 +38,12 @@ class BuiltSite:
     build_log: str  # what `bookgen build` printed
 
 
+ENGINES = ("mkdocs", "zensical")
+
+
 @functools.cache
-def built_site(offline: bool = False) -> BuiltSite:
-    """Build the seed book once per session into a temporary folder (removed at exit).
+def built_site(offline: bool = False, engine: str = "mkdocs") -> BuiltSite:
+    """Build the seed book once per session (and engine) into a temporary folder (removed at exit).
     ``offline`` builds the file-share variant (``BOOKGEN_OFFLINE=true``, see mkdocs.yml)."""
     from bookgen.commands import Paths, build
 
@@ -51,14 +54,14 @@ def built_site(offline: bool = False) -> BuiltSite:
     previous = os.environ.get("BOOKGEN_OFFLINE")
     os.environ["BOOKGEN_OFFLINE"] = "true" if offline else "false"
     try:
-        code = build(Paths(root), out=out)
+        code = build(Paths(root), out=out, engine=engine)
     finally:
         if previous is None:
             os.environ.pop("BOOKGEN_OFFLINE")
         else:
             os.environ["BOOKGEN_OFFLINE"] = previous
     if code != 0:
-        raise AssertionError(f"the seed book did not build:\n{out.getvalue()}")
+        raise AssertionError(f"the seed book did not build with {engine}:\n{out.getvalue()}")
     return BuiltSite(root, root / "site", out.getvalue())
 
 

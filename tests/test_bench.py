@@ -6,6 +6,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from bookgen.bench import STAGES, bench, run_one
@@ -26,6 +27,13 @@ def test_run_one_times_every_stage_including_mkdocs(tmp_path: Path) -> None:
     assert row["build_incremental_edit"] > 0 and row["build_incremental_actor"] > 0
     edit, actor = row["incremental_rendered"]  # pages MkDocs rendered again; the rest came from the cache
     assert 0 < edit < row["pages"] and 0 < actor <= row["pages"] + 1
+
+
+def test_run_one_times_the_zensical_build_beside_mkdocs(tmp_path: Path) -> None:
+    pytest.importorskip("zensical", reason="pip install 'bookgen[zensical]'")
+    row = run_one(3, tmp_path / "corpus", seed=2, mkdocs=True, pdf=False, zensical=True)
+    assert isinstance(row["mkdocs"], float) and isinstance(row["zensical"], float) and row["zensical"] > 0
+    assert (tmp_path / "corpus" / "site" / "search.json").is_file()  # Zensical's search index: its site
 
 
 def test_bench_json_prints_one_object_per_size_and_keeps_corpora(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from browser_support import AXE, CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, built_site, served
+from browser_support import AXE, CHROMIUM, CHROMIUM_ARGS, ENGINES, SCREENSHOTS, built_site, served
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (make test-deps)")
 
@@ -40,10 +40,16 @@ PAGE_KINDS = {
 }
 
 
+@pytest.fixture(scope="module", params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """Each site engine (MkDocs, Zensical): every test taking ``base`` runs against both."""
+    return str(request.param)
+
+
 @pytest.fixture(scope="module")
-def base() -> Iterator[str]:
-    """The built seed book, served on 127.0.0.1 for this module's tests."""
-    with served(built_site().site) as url:
+def base(engine: str) -> Iterator[str]:
+    """The seed book built by ``engine``, served on 127.0.0.1 for this module's tests."""
+    with served(built_site(engine=engine).site) as url:
         yield url
 
 
@@ -131,7 +137,7 @@ def test_search_finds_an_actor_by_any_alias(page: object, base: str, query: str,
     pg = page
     pg.goto(base)
     _search(pg, query)
-    hit = pg.locator(f".md-search-result__item > a[href*='{target}']").first
+    hit = pg.locator(f".md-search-result__item > a[href*='{target}'], ol[role=listbox] a[href*='{target}']").first
     hit.wait_for(state="visible", timeout=10000)
     hit.click()
     pg.wait_for_url(re.compile(re.escape(target) + r"(\?[^#]*)?(#.*)?$"))
@@ -140,10 +146,16 @@ def test_search_finds_an_actor_by_any_alias(page: object, base: str, query: str,
 
 def _search(pg: object, query: str) -> None:
     """Open the search dialog, type ``query`` and wait for the results. A query typed before the
-    search worker has loaded its index is dropped, so it is typed again until results show."""
-    pg.locator("label.md-search__icon, .md-search__input").first.click()  # type: ignore[attr-defined]
-    box = pg.locator("input.md-search__input")  # type: ignore[attr-defined]
-    meta = pg.locator(".md-search-result__meta", has_text="matching")  # type: ignore[attr-defined]
+    search worker has loaded its index is dropped, so it is typed again until results show.
+    Material (MkDocs) has a search form in the header; Zensical a button opening a dialog."""
+    if pg.locator(".md-search__button").count():  # type: ignore[attr-defined]  # Zensical
+        pg.locator(".md-search__button").first.click()  # type: ignore[attr-defined]
+        box = pg.locator("dialog[aria-label] input[role=combobox]")  # type: ignore[attr-defined]
+        meta = pg.locator("dialog[aria-label] [role=status]", has_text="result")  # type: ignore[attr-defined]
+    else:
+        pg.locator("label.md-search__icon, .md-search__input").first.click()  # type: ignore[attr-defined]
+        box = pg.locator("input.md-search__input")  # type: ignore[attr-defined]
+        meta = pg.locator(".md-search-result__meta", has_text="matching")  # type: ignore[attr-defined]
     for _ in range(15):
         box.fill("")
         box.press_sequentially(query)
@@ -171,8 +183,8 @@ def _axe(pg: object, landmarks: bool = True) -> list[dict]:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_every_page_kind_has_no_serious_accessibility_violations(browser: object, base: str, requests_seen: list[str],
-                                                                 scheme: str) -> None:
+def test_every_page_kind_has_no_serious_accessibility_violations(browser: object, base: str, engine: str,
+                                                                 requests_seen: list[str], scheme: str) -> None:
     """axe-core on every page kind, in the light and the dark palette, at desktop and phone width
     (a source page opened at a cited passage among them); no page wider than its viewport;
     screenshots on the way."""
@@ -187,7 +199,7 @@ def test_every_page_kind_has_no_serious_accessibility_violations(browser: object
         for kind, path in PAGE_KINDS.items():
             pg.goto(base + path)
             assert pg.locator("h1").count() >= 1, kind
-            pg.screenshot(path=str(SCREENSHOTS / f"{kind}-{size_name}-{scheme}.png"), full_page=False)
+            pg.screenshot(path=str(SCREENSHOTS / f"{engine}-{kind}-{size_name}-{scheme}.png"), full_page=False)
             wide = pg.evaluate("document.documentElement.scrollWidth")
             if wide > size["width"]:
                 found[f"{kind} ({size_name})"] = [{"id": "wider-than-viewport", "width": wide}]
@@ -207,7 +219,7 @@ def test_every_page_kind_has_no_serious_accessibility_violations(browser: object
     assert not found, "\n".join(f"{k}: {v}" for k, v in found.items())
 
 
-def test_print_hides_the_site_chrome_and_tags_show_on_screen(page: object, base: str) -> None:
+def test_print_hides_the_site_chrome_and_tags_show_on_screen(page: object, base: str, engine: str) -> None:
     pg = page
     pg.goto(base + PAGE_KINDS["actor"])
     assert pg.locator(".md-tags .md-tag", has_text="Volodymyr Zelensky").count() == 1  # Material tags, by name
@@ -217,7 +229,7 @@ def test_print_hides_the_site_chrome_and_tags_show_on_screen(page: object, base:
         assert not pg.locator(chrome).first.is_visible(), chrome
     assert pg.locator("article h1").is_visible()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    pg.screenshot(path=str(SCREENSHOTS / "actor-print.png"))
+    pg.screenshot(path=str(SCREENSHOTS / f"{engine}-actor-print.png"))
 
 
 def test_the_offline_build_works_from_the_file_system(browser: object) -> None:
