@@ -12,7 +12,8 @@ What Zensical 0.0.73 cannot do, and what bookgen does instead:
   gives it a theme folder of its own as ``theme.custom_dir``, ``build/.zensical-theme/``: the
   project's own ``custom_dir`` files, then bookgen's (``bookgen/theme/main.html``, which escapes
   the page title, and ``bookgen/theme_zensical/``, whose "On this page" entries show a heading's
-  text rather than its HTML, so an anchor in a heading does not leave an empty link), with a
+  text rather than its HTML, so an anchor in a heading does not leave an empty link; sections
+  with an index page name their navigation, as bookgen's Material override does), with a
   stylesheet and a script for axe-core's serious findings: the active navigation entry's contrast,
   and in the search dialog (a shadow root no stylesheet of the site reaches) the results' path and
   match contrast and their accessible names (``theme_zensical/``, pinned to Zensical 0.0.73).
