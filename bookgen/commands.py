@@ -270,7 +270,7 @@ def regenerate(paths: Paths, out: TextIO = sys.stderr, renderer: IncrementalRend
     if result.book is None:
         out.write("content has errors: the served site keeps its last good pages, with a banner listing them\n")
         if status_changed:
-            request_rebuild()  # browsers reload and show the banner
+            request_rebuild(paths.docs)  # browsers reload and show the banner
         return None
     pages = rendered_pages(result.book, paths, out, renderer, "the served site keeps its last good pages")
     if pages is None:
