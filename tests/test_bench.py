@@ -33,7 +33,8 @@ def test_run_one_times_the_zensical_build_beside_mkdocs(tmp_path: Path) -> None:
     pytest.importorskip("zensical", reason="pip install 'bookgen[zensical]'")
     row = run_one(3, tmp_path / "corpus", seed=2, mkdocs=True, pdf=False, zensical=True)
     assert isinstance(row["mkdocs"], float) and isinstance(row["zensical"], float) and row["zensical"] > 0
-    assert (tmp_path / "corpus" / "site" / "search.json").is_file()  # Zensical's search index: its site
+    assert (tmp_path / "corpus" / "build" / ".zensical-theme" / "main.html").is_file()  # Zensical built it
+    assert row["incremental_rendered"][0] < row["pages"]  # MkDocs' page cache still serves the timed edit
 
 
 def test_bench_json_prints_one_object_per_size_and_keeps_corpora(tmp_path: Path) -> None:
