@@ -9,8 +9,8 @@ named as problems at the page, line and column it gives.
 What Zensical 0.0.73 cannot do, and what bookgen does instead:
 
 - *MkDocs hooks* (bookgen's theme hook adds its own templates): Zensical has no hooks, so bookgen
-  gives it a theme folder of its own as ``theme.custom_dir``, ``build/.zensical-theme/``: the
-  project's own ``custom_dir`` files, then bookgen's (``bookgen/theme/main.html``, which escapes
+  gives it a theme folder of its own as ``theme.custom_dir``, ``build/.zensical-theme/``: bookgen's
+  partials, the project's own ``custom_dir`` files over them, and ``bookgen/theme/main.html`` (which escapes
   the page title, and ``bookgen/theme_zensical/``, whose "On this page" entries show a heading's
   text rather than its HTML, so an anchor in a heading does not leave an empty link; sections
   with an index page name their navigation, as bookgen's Material override does), with a
@@ -63,18 +63,18 @@ def available() -> bool:
 
 
 def theme_folder(root: Path, build_dir: Path) -> Path:
-    """``build/.zensical-theme``: the project's ``theme.custom_dir`` (if any), then bookgen's own
-    templates over it (made again on every build, so it never holds a stale file)."""
+    """``build/.zensical-theme``: bookgen's partials, the project's ``theme.custom_dir`` (if any)
+    over them, and bookgen's ``main.html`` (the escaped title) over both, as with MkDocs (made
+    again on every build, so it never holds a stale file)."""
     folder = build_dir / THEME_DIR
     if folder.exists():
         shutil.rmtree(folder)
+    shutil.copytree(THEME_ZENSICAL, folder)  # bookgen's partials: the project's own may replace them
     theme = mkdocs_settings(root).get("theme")
     custom = theme.get("custom_dir") if isinstance(theme, dict) else None
     if isinstance(custom, str) and (root / custom).is_dir():
-        shutil.copytree(root / custom, folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(THEME / "main.html", folder / "main.html")
-    shutil.copytree(THEME_ZENSICAL, folder, dirs_exist_ok=True)
+        shutil.copytree(root / custom, folder, dirs_exist_ok=True)
+    shutil.copy2(THEME / "main.html", folder / "main.html")  # the escaped <title>, always
     return folder
 
 

@@ -1,5 +1,6 @@
 """MkDocs hook that every bookgen build and serve loads: it puts bookgen's theme overrides
-(``main.html``, which escapes the page <title>) before Material's and the project's templates, and
+(``main.html``, which escapes the page <title>) before Material's and the project's templates, and its
+fixes to Material's partials (``bookgen/theme_mkdocs/``) just under the project's own overrides, and
 in ``bookgen serve`` hands MkDocs' dev server to :mod:`bookgen.site` so a regeneration can ask
 for a rebuild at once, and tells it when MkDocs builds; keeps the theme's compiled templates for
 the next rebuild; and gives every heading id a namespace of its own (:func:`heading_id`)."""
@@ -28,8 +29,16 @@ def heading_id(value: str, separator: str, slugify: Callable[[str, str], str] | 
     return HEADING_ID_PREFIX + slug if _BOOKGEN_IDS.fullmatch(slug) else slug
 
 
+MATERIAL_FIXES = Path(__file__).resolve().parent.parent / "theme_mkdocs"  # bookgen's Material partials
+
+
 def on_config(config: Any) -> Any:
-    config.theme.dirs.insert(0, str(Path(__file__).resolve().parent))
+    # bookgen's Material partials (accessibility fixes) under the project's own overrides
+    # (theme.custom_dir), which may replace them; main.html (the escaped <title>) above everything
+    dirs = config.theme.dirs
+    custom = config.theme.custom_dir
+    dirs.insert(dirs.index(custom) + 1 if custom in dirs else 0, str(MATERIAL_FIXES))
+    dirs.insert(0, str(Path(__file__).resolve().parent))
     if "toc" in config.markdown_extensions:  # the project's own slugify, if any, is kept under the prefix
         toc = config.mdx_configs.setdefault("toc", {})
         own = toc.get("slugify")
