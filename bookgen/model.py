@@ -79,6 +79,7 @@ class Book:
     related_issues: Mapping[EntityId, tuple[Issue, ...]]  # both directions
     members: Mapping[EntityId, tuple[Actor, ...]]  # actors whose affiliation is this actor
     camp_of: Mapping[EntityId, Camp]  # every actor's camp (its own, its affiliation's, or "others")
+    issue_depth: Mapping[EntityId, int]  # 0 for an issue, 1 for a sub-issue, 2 for its sub-issues...
 
     def block(self, source: EntityId, number: int) -> Block:
         return self.texts[source].blocks[number - 1]
@@ -134,9 +135,10 @@ def _camp_of(actors: Mapping[EntityId, Actor], meta: BookMeta) -> dict[EntityId,
     return out
 
 
-def _issue_order(issues: Mapping[EntityId, Issue], meta: BookMeta) -> list[EntityId]:
-    """Issues as readers meet them: the editors' order, the rest by title, each issue followed by
-    its sub-issues (in the same order)."""
+def _issue_order(issues: Mapping[EntityId, Issue], meta: BookMeta) -> dict[EntityId, int]:
+    """Issues as readers meet them, each with how deep it nests (0 for an issue, 1 for a
+    sub-issue...): the editors' order, the rest by title, each issue followed by its sub-issues (in
+    the same order); issues in a parent cycle last, at depth 0."""
     rank = {i: n for n, i in enumerate(meta.issue_order)}
 
     def key(i: Issue) -> tuple[int, str, str]:
@@ -146,16 +148,15 @@ def _issue_order(issues: Mapping[EntityId, Issue], meta: BookMeta) -> list[Entit
     for issue in issues.values():
         parent = issue.parent if issue.parent in issues else None
         children[parent].append(issue)
-    out: list[EntityId] = []
-
-    def visit(parent: EntityId | None) -> None:
-        for issue in sorted(children.get(parent, ()), key=key):
-            if issue.id not in out:
-                out.append(issue.id)
-                visit(issue.id)
-
-    visit(None)
-    out += sorted((i for i in issues if i not in out), key=lambda i: key(issues[i]))  # parent cycles
+    out: dict[EntityId, int] = {}
+    todo = [(issue, 0) for issue in sorted(children.get(None, ()), key=key, reverse=True)]
+    while todo:  # depth first, without recursion (a chain of sub-issues may be long)
+        issue, depth = todo.pop()
+        if issue.id not in out:
+            out[issue.id] = depth
+            todo += [(sub, depth + 1) for sub in sorted(children.get(issue.id, ()), key=key, reverse=True)]
+    for i in sorted((i for i in issues if i not in out), key=lambda i: key(issues[i])):  # parent cycles
+        out[i] = 0
     return out
 
 
@@ -251,10 +252,11 @@ def build_book(entities: Entities, texts: Mapping[EntityId, SourceText], anchori
                     key=lambda a: (camp_rank[camp_of[a.id].id], a.name.casefold(), a.id))
     sources = sorted(entities.sources.values(),
                      key=lambda s: (s.published.sort_key if s.published else _UNDATED, s.title.casefold(), s.id))
-    issues = _issue_order(entities.issues, meta)
+    depths = _issue_order(entities.issues, meta)
+    issues = list(depths)
     issue_rank = {i: n for n, i in enumerate(issues)}
     return Book(
-        title=meta.title, meta=meta, camp_of=MappingProxyType(camp_of),
+        title=meta.title, meta=meta, camp_of=MappingProxyType(camp_of), issue_depth=MappingProxyType(depths),
         sources=MappingProxyType({s.id: s for s in sources}), actors=MappingProxyType({a.id: a for a in actors}),
         issues=MappingProxyType({i: entities.issues[i] for i in issues}),
         events=MappingProxyType({e.id: e for e in _sorted_events(entities.events.values())}),

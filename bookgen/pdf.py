@@ -57,10 +57,7 @@ class MissingGlyphs(PdfBuildError):
 
 
 # chapters ---------------------------------------------------------------------------------------------
-Chapter = PrintChapter
-
-
-def chapters(book: Book, pages: Mapping[str, str], brief: bool = False) -> list[Chapter]:
+def chapters(book: Book, pages: Mapping[str, str], brief: bool = False) -> list[PrintChapter]:
     """The printed book's chapters as the page kinds declare them (:mod:`bookgen.pagekinds`),
     keeping only pages that were rendered; a rendered page no kind places goes in "More"."""
     out = []
@@ -72,11 +69,11 @@ def chapters(book: Book, pages: Mapping[str, str], brief: bool = False) -> list[
         if c.intro:
             placed.add(c.intro)
         if intro or entries:
-            out.append(Chapter(c.title, intro, entries, c.appendix))
+            out.append(PrintChapter(c.title, intro, entries, c.appendix))
     rest = tuple(p for p in pages if p not in placed and not brief)
     if rest:
         at = next((n for n, c in enumerate(out) if c.appendix), len(out))
-        out.insert(at, Chapter("More", None, rest))
+        out.insert(at, PrintChapter("More", None, rest))
     return out
 
 

@@ -28,9 +28,6 @@ from bookgen.model import Book
 from bookgen.problems import ContentError, Problems
 
 
-PageSpec = Page  # what render takes of a page: its path, template and context
-
-
 # Two speed seams into Jinja2's internals (together about a quarter of rendering a 1,000-source book;
 # Jinja2 offers no public way to get either). Both are written against Jinja2 3.1 and used only on a
 # Jinja2 3.1.x that has what they rely on (:func:`jinja2_seams`); any other Jinja2 renders through its
@@ -191,7 +188,7 @@ def tidy(text: str) -> str:
     return text + "\n"
 
 
-def template_problem(exc: jinja2.TemplateError, templates: Path, spec: PageSpec) -> Problems:
+def template_problem(exc: jinja2.TemplateError, templates: Path, spec: Page) -> Problems:
     """The problem a Jinja2 error means, at the template file and line it happened on."""
     problems = Problems()
     folder = templates.name

@@ -95,7 +95,7 @@ def overview(book: Book, limit: int | None = None) -> Overview:
             if len(table) < limit:
                 table.append((issue, {s.camp.id: _short(s) for s in standings}))
     shown = tuple(c for c in camps(book.meta) if any(cells.get(c.id) for _, cells in table))
-    rows = tuple(OverviewRow(issue, _depth(book, issue), tuple(cells.get(c.id) for c in shown))
+    rows = tuple(OverviewRow(issue, book.issue_depth[issue.id], tuple(cells.get(c.id) for c in shown))
                  for issue, cells in table)
     return Overview(shown, rows, total)
 
@@ -104,12 +104,3 @@ def _short(standing: CampStanding) -> Annotation | None:
     """A camp's cell in the overview: its newest position (an editor's short stance); what its
     actors only said on the issue is listed under the table, not squeezed into a cell."""
     return next((a for a in standing.latest + standing.earlier if a.kind == "position"), None)
-
-
-def _depth(book: Book, issue: Issue) -> int:
-    depth, seen, parent = 0, {issue.id}, issue.parent
-    while parent is not None and parent in book.issues and parent not in seen:
-        seen.add(parent)
-        depth += 1
-        parent = book.issues[parent].parent
-    return depth

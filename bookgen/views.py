@@ -163,10 +163,7 @@ def status_rows(book: Book, background: bool = False) -> list[StatusRow]:
     for issue in book.issues.values():
         if issue.kind == "background" and not background:  # context, not a negotiation item
             continue
-        depth, seen, parent = 0, {issue.id}, issue.parent
-        while parent is not None and parent in book.issues and parent not in seen:
-            seen.add(parent)
-            depth, parent = depth + 1, book.issues[parent].parent
+        depth = book.issue_depth[issue.id]
         entry = issue.status[-1] if issue.status else None
         sources = len({a.source for a in book.by_issue.get(issue.id, ())})
         rows.append(StatusRow(issue, depth, entry, entry is not None and entry.as_of != as_of, sources))

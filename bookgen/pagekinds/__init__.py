@@ -60,7 +60,7 @@ class NavPlace:
 
 
 @dataclass(frozen=True)
-class Chapter:
+class PrintPlace:
     """Where a kind sits in print: a chapter of the full book, and whether the brief has it.
 
     ``entries`` False prints the kind's index page only (the brief's source list, say)."""
@@ -85,7 +85,7 @@ class PageKind:
     name: str
     make: Callable[[Book], list[Page]]
     nav: NavPlace | None = None
-    chapter: Chapter | None = None
+    chapter: PrintPlace | None = None
     lists_annotations: bool = False
     homes: Callable[[Book, Annotation], Iterable[str]] | None = None
     index: str | None = None  # the kind's index page path, when it has one
@@ -131,6 +131,16 @@ def pages(book: Book) -> Iterator[Page]:
         else:
             yield from made
     yield from entries
+
+
+def lineage(first: str | None, known: Any, parent: Callable[[str], str | None]) -> Iterator[str]:
+    """``first`` and its ancestors (``parent`` of each, while ``known``), stopping at a cycle: an
+    issue and the issues it is part of, an actor and those it belongs to."""
+    seen: set[str] = set()
+    while first and first not in seen and first in known:
+        seen.add(first)
+        yield first
+        first = parent(first)
 
 
 # navigation -------------------------------------------------------------------------------------------
@@ -233,5 +243,5 @@ def annotation_pages(book: Book, ann: Annotation) -> set[str]:
     return out
 
 
-__all__ = ["Chapter", "NavPlace", "Page", "PageKind", "PrintChapter", "annotation_pages", "kind",
-           "kinds", "listing_pages", "nav_overflow", "navigation", "no_context", "pages", "print_chapters"]
+__all__ = ["PrintPlace", "NavPlace", "Page", "PageKind", "PrintChapter", "annotation_pages", "kind",
+           "kinds", "lineage", "listing_pages", "nav_overflow", "navigation", "no_context", "pages", "print_chapters"]

@@ -8,7 +8,7 @@ from bookgen import views as V
 from bookgen.entities import Annotation
 from bookgen.ids import EntityId
 from bookgen.model import Book
-from bookgen.pagekinds import Chapter, NavPlace, Page, PageKind
+from bookgen.pagekinds import NavPlace, Page, PageKind, PrintPlace, lineage
 
 INDEX = "actors/index.md"
 
@@ -33,11 +33,7 @@ def _pages(book: Book) -> list[Page]:
 def _homes(book: Book, ann: Annotation) -> Iterator[str]:
     """An actor's page and those of the actors it belongs to list what names it."""
     for actor_id in ann.actors:
-        seen = set()
-        while actor_id and actor_id not in seen and actor_id in book.actors:
-            seen.add(actor_id)
-            yield path(actor_id)
-            actor_id = book.actors[actor_id].affiliation
+        yield from map(path, lineage(actor_id, book.actors, lambda a: book.actors[EntityId(a)].affiliation))
 
 
 KIND = PageKind(
@@ -45,7 +41,7 @@ KIND = PageKind(
     make=_pages,
     index=INDEX,
     nav=NavPlace(20, "Actors"),
-    chapter=Chapter(20, "Actors"),
+    chapter=PrintPlace(20, "Actors"),
     lists_annotations=True,
     homes=_homes,
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bookgen.pagekinds import Chapter, NavPlace, Page, PageKind
+from bookgen.pagekinds import NavPlace, Page, PageKind, PrintPlace
 
 PATH = "claims.md"
 
@@ -15,6 +15,6 @@ KIND = PageKind(
     name="claims",
     make=lambda book: [Page(PATH, "claims.md.j2", "Claims & figures")],
     nav=NavPlace(50, "Claims & figures"),
-    chapter=Chapter(50, "Claims and figures"),
+    chapter=PrintPlace(50, "Claims and figures"),
     lists_annotations=True,
 )

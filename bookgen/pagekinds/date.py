@@ -8,7 +8,7 @@ from bookgen import views as V
 from bookgen.dates import BookDate
 from bookgen.entities import Annotation
 from bookgen.model import Book
-from bookgen.pagekinds import Chapter, NavPlace, Page, PageKind
+from bookgen.pagekinds import NavPlace, Page, PageKind, PrintPlace
 
 INDEX = "dates/index.md"
 
@@ -45,7 +45,7 @@ KIND = PageKind(
     make=_pages,
     index=INDEX,
     nav=NavPlace(30, "Timeline"),
-    chapter=Chapter(30, "Timeline"),
+    chapter=PrintPlace(30, "Timeline"),
     lists_annotations=True,
     homes=_homes,
 )

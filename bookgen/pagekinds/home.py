@@ -6,7 +6,7 @@ from typing import Any
 
 from bookgen import views as V
 from bookgen.model import Book
-from bookgen.pagekinds import Chapter, NavPlace, Page, PageKind
+from bookgen.pagekinds import NavPlace, Page, PageKind, PrintPlace
 from bookgen.pagekinds.watch import HOME_ITEMS, watch_items
 
 PATH = "index.md"
@@ -32,6 +32,6 @@ KIND = PageKind(
     name="home",
     make=lambda book: [Page(PATH, "home.md.j2", "Home", lambda: _context(book))],
     nav=NavPlace(0, "Home"),
-    chapter=Chapter(0, "Summary", brief=True),
+    chapter=PrintPlace(0, "Summary", brief=True),
     lists_annotations=True,
 )

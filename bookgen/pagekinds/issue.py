@@ -8,7 +8,7 @@ from bookgen import views as V
 from bookgen.entities import Annotation
 from bookgen.ids import EntityId
 from bookgen.model import Book
-from bookgen.pagekinds import Chapter, NavPlace, Page, PageKind
+from bookgen.pagekinds import NavPlace, Page, PageKind, PrintPlace, lineage
 from bookgen.standings import where_each_side_stands
 
 INDEX = "issues/index.md"
@@ -42,12 +42,9 @@ def _pages(book: Book) -> list[Page]:
 def _homes(book: Book, ann: Annotation) -> Iterator[str]:
     """An issue's page, its related issues' and its parents' list what is tagged with it."""
     for issue_id in ann.issues:
-        seen = set()
-        while issue_id and issue_id not in seen and issue_id in book.issues:
-            seen.add(issue_id)
-            yield path(issue_id)
-            yield from (path(r.id) for r in book.related_issues.get(issue_id, ()))
-            issue_id = book.issues[issue_id].parent
+        for i in lineage(issue_id, book.issues, lambda i: book.issues[EntityId(i)].parent):
+            yield path(i)
+            yield from (path(r.id) for r in book.related_issues.get(EntityId(i), ()))
 
 
 KIND = PageKind(
@@ -55,7 +52,7 @@ KIND = PageKind(
     make=_pages,
     index=INDEX,
     nav=NavPlace(10, "Issues"),
-    chapter=Chapter(10, "Issues"),
+    chapter=PrintPlace(10, "Issues"),
     lists_annotations=True,
     homes=_homes,
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bookgen.pagekinds import Chapter, NavPlace, Page, PageKind
+from bookgen.pagekinds import NavPlace, Page, PageKind, PrintPlace
 
 PATH = "method.md"
 
@@ -10,6 +10,6 @@ KIND = PageKind(
     name="method",
     make=lambda book: [Page(PATH, "method.md.j2", "Method")],
     nav=NavPlace(80, "Method"),
-    chapter=Chapter(95, "Appendix B: How this book is made", appendix=True),
+    chapter=PrintPlace(95, "Appendix B: How this book is made", appendix=True),
     lists_annotations=True,
 )

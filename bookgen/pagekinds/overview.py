@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bookgen.model import Book
-from bookgen.pagekinds import Chapter, NavPlace, Page, PageKind
+from bookgen.pagekinds import NavPlace, Page, PageKind, PrintPlace
 from bookgen.standings import overview, where_each_side_stands
 
 PATH = "positions.md"
@@ -21,6 +21,6 @@ KIND = PageKind(
     name="overview",
     make=lambda book: [Page(PATH, "positions.md.j2", "Where each side stands", lambda: _context(book))],
     nav=NavPlace(15, "Where each side stands"),
-    chapter=Chapter(12, "Where each side stands", brief=True),
+    chapter=PrintPlace(12, "Where each side stands", brief=True),
     lists_annotations=True,
 )

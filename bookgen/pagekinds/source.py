@@ -7,7 +7,7 @@ from typing import Any, Iterator
 from bookgen.entities import Annotation
 from bookgen.ids import EntityId
 from bookgen.model import Book
-from bookgen.pagekinds import Chapter, NavPlace, Page, PageKind
+from bookgen.pagekinds import NavPlace, Page, PageKind, PrintPlace
 
 INDEX = "sources/index.md"
 
@@ -44,7 +44,7 @@ KIND = PageKind(
     make=_pages,
     index=INDEX,
     nav=NavPlace(70, "Sources"),
-    chapter=Chapter(90, "Appendix A: Sources", brief=True, appendix=True),
+    chapter=PrintPlace(90, "Appendix A: Sources", brief=True, appendix=True),
     lists_annotations=True,
     homes=_homes,
 )

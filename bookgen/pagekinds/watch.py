@@ -8,7 +8,7 @@ from typing import Any
 from bookgen.dates import BookDate
 from bookgen.entities import Event, Issue, Statement
 from bookgen.model import Book
-from bookgen.pagekinds import Chapter, NavPlace, Page, PageKind
+from bookgen.pagekinds import NavPlace, Page, PageKind, PrintPlace
 from bookgen import views
 
 PATH = "watch.md"
@@ -43,6 +43,6 @@ KIND = PageKind(
     name="watch",
     make=lambda book: [Page(PATH, "watch.md.j2", "What to watch", lambda: _context(book))],
     nav=NavPlace(5, "What to watch"),
-    chapter=Chapter(15, "What to watch", brief=True),
+    chapter=PrintPlace(15, "What to watch", brief=True),
     lists_annotations=True,
 )
