@@ -95,17 +95,23 @@ def _build(doc: YamlDocument, entities: Entities, declared: dict[str, set[str]],
         bottom_line.append(tuple(sentences))
     camps: list[Camp] = []
     for n, c in enumerate(d.get("camps", [])):
-        if any(x.id == c["id"] for x in camps) or c["id"] == OTHERS:
-            at = loc("camps", n, "id")
-            problems.error(at.path, at.line, at.col, f"camp '{c['id']}' is listed twice (or is the reserved "
-                           f"'{OTHERS}'); give each camp one entry", "duplicate-id")
-            continue
-        camps.append(Camp(EntityId(c["id"]), c["name"]))
+        at = loc("camps", n, "id")
+        if c["id"] == OTHERS:
+            problems.error(at.path, at.line, at.col, f"'{OTHERS}' is the camp bookgen gives actors no camp "
+                           "claims; give this camp another id", "reserved-id")
+        elif any(x.id == c["id"] for x in camps):
+            problems.error(at.path, at.line, at.col, f"camp '{c['id']}' is listed twice; give each camp one "
+                           "entry", "duplicate-id")
+        else:
+            camps.append(Camp(EntityId(c["id"]), c["name"]))
     for actor in entities.actors.values():
         if actor.camp is not None and actor.camp not in {c.id for c in camps}:
-            problems.error(actor.loc.path, actor.loc.line, actor.loc.col,
-                           f"camp '{actor.camp}' is not one of the camps in content/book.yaml"
-                           f"{suggest(actor.camp, [c.id for c in camps])}", "unknown-id")
+            at = actor.camp_loc or actor.loc
+            listed = ", ".join(c.id for c in camps) or "none"
+            problems.error(at.path, at.line, at.col,
+                           f"camp '{actor.camp}' is not one of the camps in content/book.yaml ({listed})"
+                           f"{suggest(actor.camp, [c.id for c in camps])}; add it there or correct it",
+                           "unknown-id")
     order = []
     for n, iid in enumerate(d.get("issues", [])):
         if iid not in entities.issues and iid not in declared["issue"]:

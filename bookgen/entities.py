@@ -150,6 +150,7 @@ class Actor:
     cite: tuple[EntityId, ...]
     loc: Loc
     camp: EntityId | None = None  # None: the affiliation's camp (see Book.camp_of)
+    camp_loc: Loc | None = None  # where ``camp`` is written
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,7 @@ CSV = "claims.csv"
 ICS = "timeline.ics"
 FILES = (JSON, SCHEMA, CSV, ICS)
 
-_SKIP = {"loc", "quote_loc"}  # where an editor typed it: not part of the book
+_SKIP = {"loc", "quote_loc", "camp_loc"}  # where an editor typed it: not part of the book
 _EPOCH = dt.date(1970, 1, 1)
 
 

@@ -166,7 +166,8 @@ def _build_actor(aid: EntityId, d: dict[str, Any], r: _Reader) -> Actor:
     r.ref("actor", d.get("affiliation"), "affiliation")
     r.refs_in("annotation", d, "cite")
     return Actor(aid, d["name"], d["kind"], d.get("role"), d.get("affiliation"),
-                 tuple(d.get("aliases", [])), tuple(d.get("cite", [])), r.loc(), d.get("camp"))
+                 tuple(d.get("aliases", [])), tuple(d.get("cite", [])), r.loc(), d.get("camp"),
+                 r.loc("camp") if "camp" in d else None)
 
 
 def _build_issue(iid: EntityId, d: dict[str, Any], r: _Reader) -> Issue:
