@@ -280,14 +280,20 @@ def _ident(item: Item) -> str:
     return item.ref.id
 
 
-def page_tags(book: Book, issues: Iterable[EntityId] = (), actors: Iterable[EntityId] = ()) -> list[Md]:
-    """Tags for a page: the names of its issues, then of its actors, as readers know them. Each is
-    written for the YAML front matter as a double-quoted scalar of HTML-escaped text, because
-    Material writes tag names into HTML and its tag listing unescaped: a name stays text."""
+PAGE_TAGS = 6  # more tags than this above a page's title push it off a phone screen
+
+
+def page_tags(book: Book, issues: Iterable[EntityId] = (), actors: Iterable[EntityId] = (),
+              own: str | None = None) -> list[Md]:
+    """Tags for a page: its own entity's name (``own``) first, then the names of its issues and of
+    its actors, as readers know them, at most :data:`PAGE_TAGS`. Each is written for the YAML front
+    matter as a double-quoted scalar of HTML-escaped text, because Material writes tag names into
+    HTML and its tag listing unescaped: a name stays text."""
     issue_ids = list(dict.fromkeys(i for i in issues if i in book.issues))
     actor_ids = list(dict.fromkeys(a for a in actors if a in book.actors))
-    names = [book.issues[i].title for i in issue_ids] + [book.actors[a].name for a in actor_ids]
-    return [as_md(json.dumps(html.escape(n))) for n in dict.fromkeys(names)]
+    names = ([own] if own else []) + [book.issues[i].title for i in issue_ids] + \
+        [book.actors[a].name for a in actor_ids]
+    return [as_md(json.dumps(html.escape(n))) for n in list(dict.fromkeys(names))[:PAGE_TAGS]]
 
 
 @dataclass(frozen=True)
@@ -310,12 +316,12 @@ def actor_annotations(book: Book, actor: Actor) -> ActorAnnotations:
 
 def issue_tags(book: Book, issue: Issue) -> list[Md]:
     speakers = [a.speaker for a in book.by_issue.get(issue.id, ()) if actor_position(a) and a.speaker]
-    return page_tags(book, [issue.id], sorted(set(speakers), key=lambda a: book.actors[a].name.casefold()))
+    return page_tags(book, [], sorted(set(speakers), key=lambda a: book.actors[a].name.casefold()), own=issue.title)
 
 
 def actor_tags(book: Book, actor: Actor) -> list[Md]:
     issues = {i for a in book.by_actor.get(actor.id, ()) if a.speaker == actor.id for i in a.issues}
-    return page_tags(book, sorted(issues, key=lambda i: book.issues[i].title.casefold()), [actor.id])
+    return page_tags(book, sorted(issues, key=lambda i: book.issues[i].title.casefold()), own=actor.name)
 
 
 def event_tags(book: Book, events: list[Event] | tuple[Event, ...]) -> list[Md]:
