@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, TextIO
 
-from bookgen import collector, memo, servenav, swap
+from bookgen import collector, memo, renderstate, servenav, swap
 from bookgen.exports import iter_export_files
-from bookgen.incremental import IncrementalRenderer
+from bookgen.incremental import IncrementalRenderer, cited_ids
 from bookgen.model import Book
 from bookgen.fonts import locate_missing
 from bookgen.pdf import FULL_PDF_NAME, PDF_NAME, MissingGlyphs, PdfBuildError, content_version, render_pdf
@@ -112,21 +112,32 @@ def generate(book: Book, paths: Paths, pages: Mapping[str, str] | None = None) -
 
 
 def stage_pages(book: Book, paths: Paths, docs: StagedTree, out: TextIO,
-                pages: Iterable[tuple[str, str]] | None = None, full: bool = False) -> Mapping[str, str] | None:
+                pages: Iterable[tuple[str, str]] | None = None, full: bool = False,
+                plan: renderstate.Plan | None = None) -> Mapping[str, str] | None:
     """Render every page (or take ``pages``, as they are rendered) straight into ``docs``: only
-    changed ones are written, none is held in memory. Returns the staged pages' text, read back on
-    demand, or None (having printed the template problems) when a template is missing or broken."""
+    changed ones are written, none is held in memory. With a ``plan`` (:mod:`bookgen.renderstate`)
+    only the pages it names are rendered, the others kept as the docs tree holds them, and what
+    each rendered page cites is noted in it. Returns the staged pages' text, read back on demand,
+    or None (having printed the template problems) when a template is missing or broken."""
+    only = plan.only if plan is not None else None
     names: list[str] = []
     try:
-        made = iter_pages(book, paths.templates, env=environment(paths.templates, full_book=full))
+        made = iter_pages(book, paths.templates, None if only is None else only.__contains__,
+                          env=environment(paths.templates, full_book=full))
         for path, text in made if pages is None else pages:
             docs.add(path, text)
             names.append(path)
+            if plan is not None:
+                plan.cites[path] = cited_ids(text)
     except ContentError as exc:
         out.write(exc.problems.render())
         out.write("nothing written: fix the template errors above first\n")
         return None
-    return docs.texts(names)
+    if plan is not None and only is not None:
+        for path in plan.state.paths:
+            if path not in only:
+                docs.keep(path)
+    return docs.texts(names if only is None else plan.state.paths)  # type: ignore[union-attr]
 
 
 def make_pdf(book: Book, paths: Paths, pages: Mapping[str, str], target: Path, paper: str = "a4",
@@ -214,7 +225,7 @@ def pdf(paths: Paths, paper: str = "a4", target: Path | None = None, out: TextIO
 
 
 def build(paths: Paths, strict: bool = False, out: TextIO = sys.stderr, paper: str = "a4", full: bool = False,
-          clean: bool = False, cache_dir: Path | None = None, engine: str = "mkdocs") -> int:
+          clean: bool = False, cache_dir: Path | None = None, engine: str = "mkdocs", pdf: bool = True) -> int:
     """check -> pages (staged) -> the brief's PDF (and with ``full`` the whole book's) -> docs tree
     (with the PDFs) -> MkDocs or Zensical (``engine``). Returns the exit code.
     A write error (full disk, read-only folder) is one line, and the old outputs stay as they were.
@@ -226,7 +237,7 @@ def build(paths: Paths, strict: bool = False, out: TextIO = sys.stderr, paper: s
     try:
         recover_outputs(paths)
         book = checked_book(paths, out, strict)
-        return 1 if book is None else _build(book, paths, out, paper, full, cache, engine)
+        return 1 if book is None else _build(book, paths, out, paper, full, cache, engine, pdf)
     except OutputError as exc:
         out.write(exc.message(paths.root))
         out.write("the previous site is kept\n")
@@ -234,18 +245,34 @@ def build(paths: Paths, strict: bool = False, out: TextIO = sys.stderr, paper: s
 
 
 def _build(book: Book, paths: Paths, out: TextIO, paper: str, full: bool = False,
-           cache: SiteCache | None = None, engine: str = "mkdocs") -> int:
+           cache: SiteCache | None = None, engine: str = "mkdocs", pdf: bool = True) -> int:
+    """The build once the book checked; ``cache``: the folder holding what the last build did, so
+    that only pages an edit can change are rendered (:mod:`bookgen.renderstate`) and MkDocs renders
+    only the pages whose Markdown changed (:mod:`bookgen.sitecache`). ``pdf`` False (the benchmark
+    only) makes no PDF: the site takes the one already in ``build/``."""
+    from bookgen.sitecache import CacheFolderError
+
+    plan = None
+    if cache is not None:
+        try:
+            cache.prepare()
+        except CacheFolderError as exc:
+            out.write(f"error: {exc}\n")
+            return 1
+        plan = renderstate.plan(book, paths.root, paths.templates, paths.docs, cache.folder, full, cache.clean)
     with StagedTree(paths.docs) as docs:  # left without commit: the docs tree stays as it was
-        pages = stage_pages(book, paths, docs, out, full=full)
+        pages = stage_pages(book, paths, docs, out, full=full, plan=plan)
         if pages is None:
             return 1
-        if not make_pdf(book, paths, pages, paths.pdf, paper, out) or \
-                (full and not make_pdf(book, paths, pages, paths.full_pdf, paper, out, True)):
+        if pdf and (not make_pdf(book, paths, pages, paths.pdf, paper, out) or
+                    (full and not make_pdf(book, paths, pages, paths.full_pdf, paper, out, True))):
             out.write("nothing swapped in: the previous site and its PDF are kept\n")
             return 1  # site and PDF change together or not at all
         for rel, data in extra_files(book, paths, full):
             docs.add(rel, data)
         written = docs.commit()
+        if plan is not None:
+            _record(plan, paths, cache, out)  # type: ignore[arg-type]
     out.write(f"docs: {len(written.written)} page(s) written, {written.unchanged} unchanged, "
               f"{len(written.deleted)} removed in {paths.docs}\n")
     try:
@@ -258,6 +285,22 @@ def _build(book: Book, paths: Paths, out: TextIO, paper: str, full: bool = False
         out.write(cache.outcome.describe(cache.folder) + "\n")
     out.write(f"site: {paths.site}/index.html\n")
     return 0
+
+
+def _record(plan: renderstate.Plan, paths: Paths, cache: SiteCache, out: TextIO) -> None:
+    """Note what this build rendered; if that fails, forget the last state (the next build renders all)."""
+    if plan.only is None:
+        out.write(f"pages: all {len(plan.state.paths)} rendered ({plan.why_all})\n")
+    else:
+        out.write(f"pages: {len(plan.cites)} rendered, {len(plan.state.paths) - len(plan.cites)} "
+                  "unchanged since the last build\n")
+    try:
+        renderstate.record(plan, paths.docs, cache.folder)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            renderstate.forget(cache.folder)
+        out.write(f"warning: could not note what this build rendered ({exc.strerror}); "
+                  "the next build renders every page\n")
 
 
 def regenerate(paths: Paths, out: TextIO = sys.stderr, renderer: IncrementalRenderer | None = None) -> Book | None:

@@ -16,18 +16,52 @@ import dataclasses
 import hashlib
 import re
 from pathlib import Path
+from typing import Iterable, Mapping
 
 import jinja2
 
 from bookgen import links as L
 from bookgen import pagekinds
 from bookgen.entities import Annotation
+from bookgen.ids import EntityId
 from bookgen.model import Book
 from bookgen.render import environment, page_specs, render_pages
 
 _CITED = re.compile(r'\[\^([a-z0-9]+(?:-[a-z0-9]+)*)\]|id="a-([a-z0-9]+(?:-[a-z0-9]+)*)"')
-_WORDING = ("note", "stance", "quote", "prefix", "suffix", "audience", "loc", "quote_loc")
-_SAME_WHOLE = ("title", "sources", "actors", "issues", "events", "claims", "texts")
+WORDING = ("note", "stance", "quote", "prefix", "suffix", "audience", "loc", "quote_loc")
+_SAME_WHOLE = ("title", "meta", "sources", "actors", "issues", "events", "claims", "texts")
+
+
+@dataclasses.dataclass(frozen=True)
+class AnnotationChange:
+    """An annotation added, removed or changed since the last render."""
+
+    id: EntityId
+    wording_only: bool  # only its wording changed (see :func:`_wording_only`)
+    old_homes: frozenset[str]  # the pages it was listed on last time
+
+
+def pages_to_render(book: Book, changes: Iterable[AnnotationChange], sources: Iterable[EntityId],
+                    coverage_changed: bool, cited_on: Mapping[str, set[str]]) -> set[str]:
+    """The pages that may differ after ``changes`` (the rule :mod:`bookgen.incremental` describes):
+    ``sources``: those whose coverage or annotations' order changed; ``cited_on``: annotation ->
+    the pages that cited it last time."""
+    changes = list(changes)
+    listing = coverage_changed or not all(c.wording_only for c in changes)
+    pages: set[str] = pagekinds.listing_pages(book) if listing else set()
+    pages.update(L.source_path(sid) for sid in sources)
+    for change in changes:
+        pages |= cited_on.get(change.id, set())
+        pages |= change.old_homes
+        ann = book.annotations.get(change.id)
+        if ann is not None:
+            pages |= pagekinds.annotation_pages(book, ann)
+    return pages
+
+
+def cited_ids(page: str) -> set[str]:
+    """The annotations a rendered page cites (its footnote labels and annotation anchors)."""
+    return {m.group(1) or m.group(2) for m in _CITED.finditer(page)}
 
 
 def templates_digest(templates: Path) -> str:
@@ -65,8 +99,8 @@ class IncrementalRenderer:
             for ids in self.cited_on.values():
                 ids.difference_update(fresh)
         for path, text in fresh.items():
-            for m in _CITED.finditer(text):
-                self.cited_on.setdefault(m.group(1) or m.group(2), set()).add(path)
+            for aid in cited_ids(text):
+                self.cited_on.setdefault(aid, set()).add(path)
         self.book, self.pages, self.digest, self.last_rendered = book, pages, digest, len(fresh)
         return pages
 
@@ -77,21 +111,15 @@ class IncrementalRenderer:
             return None
         if set(old.dates) != set(new.dates) or {s.path for s in page_specs(new)} != set(self.pages):
             return None
-        changed = {a for a in old.annotations.keys() | new.annotations.keys()
-                   if old.annotations.get(a) != new.annotations.get(a) or old.anchors.get(a) != new.anchors.get(a)}
-        listing = old.coverage != new.coverage or not all(
-            _wording_only(old.annotations.get(a), new.annotations.get(a)) for a in changed)
-        pages: set[str] = pagekinds.listing_pages(new) if listing else set()
-        for sid in new.sources:
-            if old.coverage.get(sid) != new.coverage.get(sid) or old.by_source.get(sid) != new.by_source.get(sid):
-                pages.add(L.source_path(sid))
-        for aid in changed:
-            pages |= self.cited_on.get(aid, set())
-            for book in (old, new):
-                ann = book.annotations.get(aid)
-                if ann is not None:
-                    pages |= pagekinds.annotation_pages(book, ann)
-        return pages
+        changes = []
+        for aid in old.annotations.keys() | new.annotations.keys():
+            before, after = old.annotations.get(aid), new.annotations.get(aid)
+            if before != after or old.anchors.get(aid) != new.anchors.get(aid):
+                homes = pagekinds.annotation_pages(old, before) if before is not None else set()
+                changes.append(AnnotationChange(aid, _wording_only(before, after), frozenset(homes)))
+        sources = [sid for sid in new.sources if old.coverage.get(sid) != new.coverage.get(sid)
+                   or old.by_source.get(sid) != new.by_source.get(sid)]
+        return pages_to_render(new, changes, sources, old.coverage != new.coverage, self.cited_on)
 
 
 def _wording_only(old: Annotation | None, new: Annotation | None) -> bool:
@@ -101,4 +129,4 @@ def _wording_only(old: Annotation | None, new: Annotation | None) -> bool:
     are all the pages that can change (with its home pages, for the quote's marks)."""
     if old is None or new is None:
         return False
-    return dataclasses.replace(old, **{k: getattr(new, k) for k in _WORDING}) == new
+    return dataclasses.replace(old, **{k: getattr(new, k) for k in WORDING}) == new

@@ -128,13 +128,17 @@ class SiteCache:
             raise CacheFolderError(f"{f} exists and was not made by bookgen; move it away or give "
                                    "another with --cache-dir (nothing in it was touched)")
 
-    def build(self, make_config: Callable[[], Any], run: Callable[[Any], None]) -> Outcome:
-        """Run ``run(config)`` (MkDocs' build) with the cache plugin; once more without the cache
-        if the navigation changed under cached pages. Call :meth:`commit` once the site is accepted."""
+    def prepare(self) -> None:
+        """Make the folder, marked as bookgen's (refusing one bookgen did not make)."""
         self.check_folder()
         (self.folder / "pages").mkdir(parents=True, exist_ok=True)
         (self.folder / "search").mkdir(exist_ok=True)
         (self.folder / MARKER).write_text("made by bookgen build: pages of the last site build\n")
+
+    def build(self, make_config: Callable[[], Any], run: Callable[[Any], None]) -> Outcome:
+        """Run ``run(config)`` (MkDocs' build) with the cache plugin; once more without the cache
+        if the navigation changed under cached pages. Call :meth:`commit` once the site is accepted."""
+        self.prepare()
         with _locked(self.folder / ".lock"):
             plugin = CachePlugin(self, use=not self.clean)
             try:

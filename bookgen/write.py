@@ -115,6 +115,12 @@ class StagedTree:
             staged.write_bytes(raw)
         self._staged[rel] = staged
 
+    def keep(self, rel: str) -> None:
+        """The file ``rel`` stays as ``out`` holds it (a page this build did not render again)."""
+        if not (self.out / rel).is_file():
+            raise FileNotFoundError(f"{self.out / rel} is not there to keep")
+        self._staged[rel] = None
+
     def _stage_pieces(self, rel: str, pieces: Iterator[bytes]) -> Path | None:
         """Compare ``pieces`` with the file there as they come; only from the first difference on is
         a staged copy written (the equal part copied from that file). None if there is none."""
