@@ -27,6 +27,9 @@ a link to a missing page (strict mode and ``validation.links`` ``not_found``/``u
 at warning level: then a page added cannot change how an unchanged page's links resolve). If the
 resolved navigation (titles included) differs from the last build's after pages were taken from the
 cache, the build starts again without the cache (:class:`Restart`).
+
+MkDocs converts every page before it writes the first; each rendered page's HTML waits in a
+temporary folder inside the cache folder meanwhile, so the build holds one page's HTML at a time.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ import logging
 import os
 import re
 import shutil
+import tempfile
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,12 +143,12 @@ class SiteCache:
         """Run ``run(config)`` (MkDocs' build) with the cache plugin; once more without the cache
         if the navigation changed under cached pages. Call :meth:`commit` once the site is accepted."""
         self.prepare()
-        with _locked(self.folder / ".lock"):
-            plugin = CachePlugin(self, use=not self.clean)
+        with _locked(self.folder / ".lock"), tempfile.TemporaryDirectory(dir=self.folder, prefix=".aside-") as aside:
+            plugin = CachePlugin(self, use=not self.clean, aside=Path(aside))
             try:
                 _run(make_config, run, plugin)
             except Restart:
-                plugin = CachePlugin(self, use=False, why="the navigation changed")
+                plugin = CachePlugin(self, use=False, why="the navigation changed", aside=Path(aside))
                 _run(make_config, run, plugin)
                 plugin.outcome.restarted = True
         self._last = plugin
@@ -212,9 +216,11 @@ def _run(make_config: Callable[[], Any], run: Callable[[Any], None], plugin: Cac
 class CachePlugin(BasePlugin):  # type: ignore[type-arg]
     """The MkDocs side of :class:`SiteCache` for one build (see the module docstring)."""
 
-    def __init__(self, cache: SiteCache, use: bool, why: str | None = None) -> None:
+    def __init__(self, cache: SiteCache, use: bool, why: str | None = None, aside: Path | None = None) -> None:
         super().__init__()
         self.cache = cache
+        self.aside_folder = aside  # rendered pages' HTML waits here for its turn to be written
+        self.aside: dict[str, Path] = {}
         self.old = cache.load()
         self.use = use
         self.outcome = Outcome(why_full=why if why else (None if use else "--clean"))
@@ -282,7 +288,7 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
     def on_page_content(self, html: str, page: Any, config: Any, files: Any) -> str:
         entry = self.hits.get(page.file.src_uri)
         if entry is None:
-            return html
+            return self._set_aside(page, html)
         page.title = entry.title
         page.present_anchor_ids = set(entry.anchors)
         links = {}
@@ -292,6 +298,31 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
                 links[f] = dict(anchors)
         page.links_to_anchors = links if page.links_to_anchors is not None else None
         return html
+
+    def _set_aside(self, page: Any, html: str) -> str:
+        """MkDocs converts every page before it writes any: each page's HTML (and its Markdown, no
+        longer needed) would stay in memory till then. It waits on disk instead, so memory holds
+        one page at a time, whatever the size of the book."""
+        if self.aside_folder is None:
+            return html
+        path = self.aside_folder / f"{len(self.aside)}.html"
+        path.write_bytes(html.encode("utf-8", "surrogatepass"))
+        self.aside[page.file.src_uri] = path
+        page.markdown = ""  # (not None: MkDocs reads that as "not read yet", and the title as None)
+        return ""
+
+    @event_priority(100)  # before the search plugin reads the page
+    def on_page_context(self, context: Any, page: Any, config: Any, nav: Any) -> Any:
+        path = self.aside.pop(page.file.src_uri, None)
+        if path is not None:
+            page.content = path.read_bytes().decode("utf-8", "surrogatepass")
+            path.unlink()
+        return context
+
+    @event_priority(-100)
+    def on_post_page(self, output: str, page: Any, config: Any) -> str:
+        page.content = None  # written next: nothing needs it any more
+        return output
 
     @event_priority(-100)
     def on_env(self, env: Any, config: Any, files: Any) -> Any:
