@@ -12,7 +12,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, TextIO
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, TextIO
 
 from bookgen import collector, memo, renderstate, servenav, swap
 from bookgen.exports import iter_export_files
@@ -26,7 +26,8 @@ from bookgen.problems import ContentError
 from bookgen.render import environment, iter_pages, render_pages
 from bookgen.safepaths import is_inside
 from bookgen.servebanner import write_status
-from bookgen.site import (DOCS_DIR, SITE_DIR, SiteBuildError, build_site, builds_ended, hooks,
+from bookgen.siteconfig import engine_settings
+from bookgen.site import (DOCS_DIR, SITE_DIR, SiteBuildError, build_site_with, builds_ended, hooks,
                           rebuild_request, recover_site, request_rebuild, site_building)
 from bookgen.swap import OutputError
 from bookgen.write import StagedTree, WriteReport, recover_tree, write_tree
@@ -236,52 +237,60 @@ def build(paths: Paths, strict: bool = False, out: TextIO = sys.stderr, paper: s
     cache = SiteCache(cache_dir or paths.root / SITE_CACHE_DIR, clean=clean)
     try:
         recover_outputs(paths)
-        book = checked_book(paths, out, strict)
-        return 1 if book is None else _build(book, paths, out, paper, full, cache, engine, pdf)
+        settings = _stage(paths, out, strict, paper, full, cache, pdf)
+        return 1 if settings is None else _site(paths, settings, cache, engine, out)
     except OutputError as exc:
         out.write(exc.message(paths.root))
         out.write("the previous site is kept\n")
         return 1
 
 
-def _build(book: Book, paths: Paths, out: TextIO, paper: str, full: bool = False,
-           cache: SiteCache | None = None, engine: str = "mkdocs", pdf: bool = True) -> int:
-    """The build once the book checked; ``cache``: the folder holding what the last build did, so
-    that only pages an edit can change are rendered (:mod:`bookgen.renderstate`) and MkDocs renders
-    only the pages whose Markdown changed (:mod:`bookgen.sitecache`). ``pdf`` False (the benchmark
-    only) makes no PDF: the site takes the one already in ``build/``."""
+def _stage(paths: Paths, out: TextIO, strict: bool, paper: str, full: bool, cache: SiteCache,
+           pdf: bool) -> dict[str, Any] | None:
+    """check -> pages -> PDFs -> docs tree, then what the Book adds to the site engine's settings;
+    None, having said why, if the build stops here. ``cache``: the folder holding what the last
+    build did, so only the pages an edit can change are rendered (:mod:`bookgen.renderstate`).
+    ``pdf`` False (the benchmark only) makes no PDF: the site takes the one already in ``build/``.
+    The Book is let go when this returns: the engine does not need it (hundreds of MB at 10,000
+    sources)."""
     from bookgen.sitecache import CacheFolderError
 
-    plan = None
-    if cache is not None:
-        try:
-            cache.prepare()
-        except CacheFolderError as exc:
-            out.write(f"error: {exc}\n")
-            return 1
-        plan = renderstate.plan(book, paths.root, paths.templates, paths.docs, cache.folder, full, cache.clean)
+    book = checked_book(paths, out, strict)
+    if book is None:
+        return None
+    try:
+        cache.prepare()
+    except CacheFolderError as exc:
+        out.write(f"error: {exc}\n")
+        return None
+    plan = renderstate.plan(book, paths.root, paths.templates, paths.docs, cache.folder, full, cache.clean)
     with StagedTree(paths.docs) as docs:  # left without commit: the docs tree stays as it was
         pages = stage_pages(book, paths, docs, out, full=full, plan=plan)
         if pages is None:
-            return 1
+            return None
         if pdf and (not make_pdf(book, paths, pages, paths.pdf, paper, out) or
                     (full and not make_pdf(book, paths, pages, paths.full_pdf, paper, out, True))):
             out.write("nothing swapped in: the previous site and its PDF are kept\n")
-            return 1  # site and PDF change together or not at all
+            return None  # site and PDF change together or not at all
         for rel, data in extra_files(book, paths, full):
             docs.add(rel, data)
         written = docs.commit()
-        if plan is not None:
-            _record(plan, paths, cache, out)  # type: ignore[arg-type]
+        _record(plan, paths, cache, out)
     out.write(f"docs: {len(written.written)} page(s) written, {written.unchanged} unchanged, "
               f"{len(written.deleted)} removed in {paths.docs}\n")
+    return engine_settings(paths.root, book, paths.docs, paths.site.resolve())
+
+
+def _site(paths: Paths, settings: dict[str, Any], cache: SiteCache, engine: str, out: TextIO) -> int:
+    """MkDocs (with the page ``cache``: only pages whose Markdown changed are rendered,
+    :mod:`bookgen.sitecache`) or Zensical builds the site from the docs tree."""
     try:
-        build_site(paths.root, book, paths.docs, paths.site, cache, engine)
+        build_site_with(paths.root, settings, paths.docs, paths.site, cache, engine)
     except SiteBuildError as exc:
         out.write(exc.problems.render())
         out.write(f"error: site not built, previous site kept: {exc}\n")
         return 1
-    if cache is not None:
+    if engine == "mkdocs":
         out.write(cache.outcome.describe(cache.folder) + "\n")
     out.write(f"site: {paths.site}/index.html\n")
     return 0

@@ -21,7 +21,7 @@ from bookgen.model import Book
 from bookgen.pipeline import mkdocs_settings
 from bookgen import zensical_site
 from bookgen.problems import Problems
-from bookgen.siteconfig import write_config
+from bookgen.siteconfig import engine_settings, write_config
 
 if TYPE_CHECKING:
     from bookgen.sitecache import SiteCache
@@ -213,6 +213,14 @@ def build_site(root: Path, book: Book, docs_dir: Path, site_dir: Path, cache: Si
     ``site_dir``, then swap it in. With a ``cache`` (:mod:`bookgen.sitecache`), MkDocs renders only
     the pages whose inputs changed (Zensical keeps a cache of its own). Returns the engine's
     warnings (none: any warning fails the build)."""
+    settings = engine_settings(root, book, docs_dir, site_dir.resolve())
+    return build_site_with(root, settings, docs_dir, site_dir, cache, engine)
+
+
+def build_site_with(root: Path, settings: dict[str, Any], docs_dir: Path, site_dir: Path,
+                    cache: SiteCache | None = None, engine: str = "mkdocs") -> list[str]:
+    """:func:`build_site` given what the Book adds to the engine's settings
+    (:func:`bookgen.siteconfig.engine_settings`): a caller done with the Book can let it go first."""
     if engine not in ENGINES:
         raise SiteBuildError(f"unknown site engine '{engine}'; use one of: {', '.join(ENGINES)}")
     if engine == "zensical" and not zensical_site.available():
@@ -221,7 +229,7 @@ def build_site(root: Path, book: Book, docs_dir: Path, site_dir: Path, cache: Si
     site_dir = site_dir.resolve()
     refuse_foreign(site_dir)
     with swap.writing(site_dir):
-        config = write_config(root, book, docs_dir, site_dir)
+        config = write_config(docs_dir, settings)
         site_dir.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=swap.temp_prefix(site_dir, "new"), dir=site_dir.parent))
     try:
