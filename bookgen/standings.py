@@ -8,6 +8,7 @@ the sources report no position at all. The overview is the same, one short cell 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from bookgen.bookmeta import OTHERS, Camp
@@ -19,6 +20,7 @@ from bookgen.views import said_by
 
 
 STANDS = ("position", "statement", "figure")  # what can show where an actor stands
+OVERVIEW_ACTORS = 3  # the overview lists at most this many actors per camp and issue
 
 
 def stands_on(book: Book, issue: EntityId) -> list[Annotation]:
@@ -41,10 +43,19 @@ class CampStanding:
     camp: Camp
     latest: tuple[Annotation, ...]  # each actor's newest position, newest first
     earlier: tuple[Annotation, ...]  # the rest, newest first
+    more: int = 0  # actors with a position not listed here (the overview's short form)
 
     @property
     def reported(self) -> bool:
         return bool(self.latest)
+
+
+def in_short(standings: list[CampStanding], actors: int = OVERVIEW_ACTORS) -> list[CampStanding]:
+    """The overview's form of an issue's standings: per camp the ``actors`` newest positions, and
+    how many actors more (the overview is in the brief, whose length must not grow with the book;
+    the issue's own page lists them all)."""
+    return [dataclasses.replace(st, latest=st.latest[:actors], earlier=(), more=max(0, len(st.latest) - actors))
+            for st in standings]
 
 
 def where_each_side_stands(book: Book, issue: EntityId) -> list[CampStanding]:

@@ -172,6 +172,7 @@ def status_rows(book: Book, background: bool = False) -> list[StatusRow]:
 
 BRIEF_ISSUES = 24  # the home board, the overview and what to watch show at most this many issues
 HOME_FIGURES = 24  # more figures than this: the home page shows the most recent, claims.md all
+ROW_FIGURES = 6  # a key figure row shows at most this many reports' figures, the most recent
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,7 @@ class FigureRow:
     title: str
     claim: EntityId | None
     figures: tuple[Annotation, ...]  # in time order
+    more: int = 0  # earlier reports of the claim's figures not shown (claims.md has them all)
 
     @property
     def latest(self) -> tuple[tuple[int, int, int], str]:
@@ -216,7 +218,8 @@ def key_figures(book: Book, limit: int | None = None) -> KeyFigures:
         else:
             by_claim.setdefault(a.claim, []).append(a)
     for claim, anns in by_claim.items():
-        rows.append(FigureRow(book.claims[claim].title, claim, tuple(anns)))
+        shown = anns[-ROW_FIGURES:]
+        rows.append(FigureRow(book.claims[claim].title, claim, tuple(shown), len(anns) - len(shown)))
     rows.sort(key=lambda r: r.title.casefold())
     shown = rows if len(rows) <= limit else sorted(rows, key=lambda r: r.latest, reverse=True)[:limit]
     return KeyFigures(shown, len(rows))

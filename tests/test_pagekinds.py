@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pkgutil
+from pathlib import Path
 
 import pytest
 
@@ -111,3 +112,26 @@ def test_the_brief_does_not_grow_with_the_book(seed: Book, monkeypatch) -> None:
     assert len(rows) == 3
     assert f"The 3 issues read first; {len(views.status_rows(seed)) - 3} more on the" in pages[L.HOME]
     assert f"The 3 issues read first, of {table.total} with reported positions" in pages[L.POSITIONS]
+
+
+def test_the_overview_and_key_figures_stay_short_in_a_big_book(tmp_path: Path) -> None:
+    """Per camp and issue the overview lists at most OVERVIEW_ACTORS actors and says how many more;
+    a key figure row shows at most ROW_FIGURES reports and says how many earlier ones it leaves out."""
+    import re
+
+    from bookgen.standings import OVERVIEW_ACTORS
+    from bookgen.synth import write_corpus
+    from bookgen.views import ROW_FIGURES
+
+    write_corpus(tmp_path, 300, seed=1)
+    book = check(tmp_path).book
+    assert book is not None
+    pages = render_pages(book, REPO_ROOT / "templates", only={L.HOME, L.POSITIONS}.__contains__)
+    camp_lines = [line for line in pages[L.POSITIONS].split("## Issue by issue")[1].splitlines() if line.startswith("- **")]
+    assert camp_lines and all(line.count("[^") <= OVERVIEW_ACTORS for line in camp_lines)
+    more = [line for line in camp_lines if re.search(r"; and \d+ more, listed under \[", line)]
+    assert more, "a 300-source book has camps with more actors than the overview lists"
+    figure_rows = [line for line in pages[L.HOME].split("## Key figures")[1].split("\n## ")[0].splitlines()
+                   if line.startswith("| [")]
+    assert figure_rows and all(line.count("[^") <= ROW_FIGURES for line in figure_rows)
+    assert any(re.search(r"; and \d+ earlier reports? \|$", line) for line in figure_rows)

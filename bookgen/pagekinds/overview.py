@@ -6,7 +6,7 @@ from typing import Any
 
 from bookgen.model import Book
 from bookgen.pagekinds import NavPlace, Page, PageKind, PrintPlace
-from bookgen.standings import overview, where_each_side_stands
+from bookgen.standings import in_short, overview, where_each_side_stands
 
 PATH = "positions.md"
 
@@ -14,7 +14,7 @@ PATH = "positions.md"
 def _context(book: Book) -> dict[str, Any]:
     table = overview(book)
     return {"overview": table,
-            "standings": [(row.issue, where_each_side_stands(book, row.issue.id)) for row in table.rows]}
+            "standings": [(row.issue, in_short(where_each_side_stands(book, row.issue.id))) for row in table.rows]}
 
 
 KIND = PageKind(
