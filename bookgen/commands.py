@@ -19,7 +19,9 @@ from bookgen.exports import iter_export_files
 from bookgen.incremental import IncrementalRenderer, cited_ids
 from bookgen.model import Book
 from bookgen.fonts import locate_missing
-from bookgen.pdf import FULL_PDF_NAME, PDF_NAME, MissingGlyphs, PdfBuildError, content_version, render_pdf
+from bookgen.pdf import (FULL_PDF_NAME, PDF_NAME, MissingGlyphs, PdfBuildError, content_version, render_pdf,
+                         typst_document, write_pdf)
+from bookgen.pdfcache import compile_cached
 from bookgen.pdfparts import render_full_pdf
 from bookgen.pipeline import CheckResult, check
 from bookgen.problems import ContentError
@@ -142,12 +144,19 @@ def stage_pages(book: Book, paths: Paths, docs: StagedTree, out: TextIO,
 
 
 def make_pdf(book: Book, paths: Paths, pages: Mapping[str, str], target: Path, paper: str = "a4",
-             out: TextIO = sys.stderr, full: bool = False) -> bool:
+             out: TextIO = sys.stderr, full: bool = False, cache: Path | None = None) -> bool:
     """Render the PDF briefing (or with ``full`` the whole book, in parts: :mod:`bookgen.pdfparts`)
-    to ``target``; on failure say why and keep the previous PDF."""
+    to ``target``; on failure say why and keep the previous PDF. With a ``cache`` folder, a brief
+    whose Typst source did not change is taken from there (:mod:`bookgen.pdfcache`)."""
     try:
         if full:
             render_full_pdf(book, pages, target, paper, content_version(paths.root, book))
+        elif cache is not None:
+            data, kept = compile_cached(typst_document(book, pages, paper, content_version(paths.root, book), brief=True),
+                                        cache)
+            write_pdf(data, target)
+            if kept:
+                out.write("pdf: the brief is unchanged since the last build\n")
         else:
             render_pdf(book, pages, target, paper, content_version(paths.root, book), brief=True)
     except MissingGlyphs as exc:
@@ -268,7 +277,7 @@ def _stage(paths: Paths, out: TextIO, strict: bool, paper: str, full: bool, cach
         pages = stage_pages(book, paths, docs, out, full=full, plan=plan)
         if pages is None:
             return None
-        if pdf and (not make_pdf(book, paths, pages, paths.pdf, paper, out) or
+        if pdf and (not make_pdf(book, paths, pages, paths.pdf, paper, out, cache=cache.folder) or
                     (full and not make_pdf(book, paths, pages, paths.full_pdf, paper, out, True))):
             out.write("nothing swapped in: the previous site and its PDF are kept\n")
             return None  # site and PDF change together or not at all
