@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
 import shutil
@@ -19,8 +20,8 @@ from bookgen.exports import iter_export_files
 from bookgen.incremental import IncrementalRenderer, cited_ids
 from bookgen.model import Book
 from bookgen.fonts import locate_missing
-from bookgen.pdf import (FULL_PDF_NAME, PDF_NAME, MissingGlyphs, PdfBuildError, content_version, render_pdf,
-                         typst_document, write_pdf)
+from bookgen.pdf import (FULL_PDF_NAME, PDF_NAME, MissingGlyphs, PdfBuildError, chapters, content_version,
+                         render_pdf, typst_document, write_pdf)
 from bookgen.pdfcache import compile_cached
 from bookgen.pdfparts import render_full_pdf
 from bookgen.pipeline import CheckResult, check
@@ -152,13 +153,13 @@ def make_pdf(book: Book, paths: Paths, pages: Mapping[str, str], target: Path, p
         if full:
             render_full_pdf(book, pages, target, paper, content_version(paths.root, book))
         elif cache is not None:
-            data, kept = compile_cached(typst_document(book, pages, paper, content_version(paths.root, book), brief=True),
-                                        cache)
+            brief = typst_document(book, brief_pages(book, paths, pages), paper, content_version(paths.root, book), brief=True)
+            data, kept = compile_cached(brief, cache)
             write_pdf(data, target)
             if kept:
                 out.write("pdf: the brief is unchanged since the last build\n")
         else:
-            render_pdf(book, pages, target, paper, content_version(paths.root, book), brief=True)
+            render_pdf(book, brief_pages(book, paths, pages), target, paper, content_version(paths.root, book), brief=True)
     except MissingGlyphs as exc:
         out.write(locate_missing(paths.root, exc.chars).render())
         kept = "previous PDF kept" if target.is_file() else "no PDF"
@@ -173,6 +174,20 @@ def make_pdf(book: Book, paths: Paths, pages: Mapping[str, str], target: Path, p
         return False
     out.write(f"pdf: {target}\n")
     return True
+
+
+def brief_pages(book: Book, paths: Paths, pages: Mapping[str, str]) -> Mapping[str, str]:
+    """``pages`` with the brief's own source list: the sources the brief's other pages cite."""
+    from bookgen.pagekinds.source import INDEX, brief_sources
+
+    cited: set[str] = set()
+    for chapter in chapters(book, pages, brief=True):
+        for page in (chapter.intro, *chapter.entries):
+            if page and page != INDEX:
+                cited |= cited_ids(pages[page])
+    sources = {book.annotations[a].source for a in cited if a in book.annotations}
+    own = render_pages(book, paths.templates, only=INDEX.__eq__, contexts={INDEX: brief_sources(book, sources)})
+    return collections.ChainMap(own, pages)  # type: ignore[arg-type]
 
 
 def checked_book(paths: Paths, out: TextIO, strict: bool = False) -> Book | None:

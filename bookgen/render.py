@@ -12,7 +12,7 @@ from __future__ import annotations
 import inspect
 from pathlib import Path
 import types
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Mapping
 
 import jinja2
 import jinja2.compiler
@@ -148,16 +148,19 @@ def page_specs(book: Book) -> list[Page]:
 
 
 def render_pages(book: Book, templates: Path, only: Callable[[str], bool] | None = None,
-                 env: jinja2.Environment | None = None) -> dict[str, str]:
+                 env: jinja2.Environment | None = None,
+                 contexts: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, str]:
     """Every page (or those ``only`` selects) as Markdown text, by path; see :func:`iter_pages`."""
-    return dict(iter_pages(book, templates, only, env))
+    return dict(iter_pages(book, templates, only, env, contexts))
 
 
 def iter_pages(book: Book, templates: Path, only: Callable[[str], bool] | None = None,
-               env: jinja2.Environment | None = None) -> Iterator[tuple[str, str]]:
+               env: jinja2.Environment | None = None,
+               contexts: Mapping[str, Mapping[str, Any]] | None = None) -> Iterator[tuple[str, str]]:
     """Render every page (or those ``only`` selects) to Markdown text, one at a time, so a caller
     writing them need not hold the whole book's pages; ``env`` (from :func:`environment`) lets a
-    long process reuse its compiled templates.
+    long process reuse its compiled templates; ``contexts``: by path, values replacing the page
+    kind's (the brief's own version of a page).
 
     A template that is missing, malformed or fails while rendering raises :class:`ContentError`
     naming the template file and line (editors change templates in pull requests too).
@@ -172,7 +175,8 @@ def iter_pages(book: Book, templates: Path, only: Callable[[str], bool] | None =
             links = L.PageLinks(book, mentions, spec.path, memo)
             try:
                 template = env.get_template(spec.template)
-                text = template.render(book=book, L=links, page=spec.path, Md=Md, **spec.context())
+                context = {**spec.context(), **(contexts or {}).get(spec.path, {})}
+                text = template.render(book=book, L=links, page=spec.path, Md=Md, **context)
             except jinja2.TemplateError as exc:
                 raise ContentError(template_problem(exc, templates, spec)) from None
             finally:

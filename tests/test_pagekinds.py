@@ -114,18 +114,30 @@ def test_the_brief_does_not_grow_with_the_book(seed: Book, monkeypatch) -> None:
     assert f"The 3 issues read first, of {table.total} with reported positions" in pages[L.POSITIONS]
 
 
-def test_the_overview_and_key_figures_stay_short_in_a_big_book(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Book]:
+    """A synthetic book of 300 sources (bookgen/synth.py), with the repo's templates."""
+    import shutil
+
+    from bookgen.synth import write_corpus
+
+    root = tmp_path_factory.mktemp("big")
+    write_corpus(root, 300, seed=1)
+    shutil.copytree(REPO_ROOT / "templates", root / "templates")
+    book = check(root).book
+    assert book is not None
+    return root, book
+
+
+def test_the_overview_and_key_figures_stay_short_in_a_big_book(big: tuple[Path, Book]) -> None:
     """Per camp and issue the overview lists at most OVERVIEW_ACTORS actors and says how many more;
     a key figure row shows at most ROW_FIGURES reports and says how many earlier ones it leaves out."""
     import re
 
     from bookgen.standings import OVERVIEW_ACTORS
-    from bookgen.synth import write_corpus
     from bookgen.views import ROW_FIGURES
 
-    write_corpus(tmp_path, 300, seed=1)
-    book = check(tmp_path).book
-    assert book is not None
+    book = big[1]
     pages = render_pages(book, REPO_ROOT / "templates", only={L.HOME, L.POSITIONS}.__contains__)
     camp_lines = [line for line in pages[L.POSITIONS].split("## Issue by issue")[1].splitlines() if line.startswith("- **")]
     assert camp_lines and all(line.count("[^") <= OVERVIEW_ACTORS for line in camp_lines)
@@ -135,3 +147,18 @@ def test_the_overview_and_key_figures_stay_short_in_a_big_book(tmp_path: Path) -
                    if line.startswith("| [")]
     assert figure_rows and all(line.count("[^") <= ROW_FIGURES for line in figure_rows)
     assert any(re.search(r"; and \d+ earlier reports? \|$", line) for line in figure_rows)
+
+
+def test_the_brief_lists_only_sources_it_cites_at_most_brief_sources(big: tuple[Path, Book]) -> None:
+    from bookgen.commands import Paths, brief_pages
+    from bookgen.pagekinds.source import BRIEF_SOURCES
+
+    root, book = big
+    pages = render_pages(book, REPO_ROOT / "templates")
+    brief = brief_pages(book, Paths(root), pages)
+    rows = [line for line in brief[L.SOURCES].splitlines() if line.startswith("| [")]
+    assert len(rows) == BRIEF_SOURCES < len(book.sources)
+    assert f"The {BRIEF_SOURCES} most recent of the " in brief[L.SOURCES]
+    assert f"of the {len(book.sources)} the book rests on" in brief[L.SOURCES]
+    assert sum(line.startswith("| [") for line in pages[L.SOURCES].splitlines()) == len(book.sources)  # the web: all
+    assert all(brief[p] is pages[p] for p in pages if p != L.SOURCES)

@@ -27,8 +27,18 @@ def _context(book: Book, s: EntityId) -> dict[str, Any]:
     return {"source": book.sources[s], "text": book.texts[s], "sections": source_sections(book, s)}
 
 
+BRIEF_SOURCES = 40  # the brief's source list: at most this many of the sources it cites
+
+
+def brief_sources(book: Book, cited: set[EntityId]) -> dict[str, Any]:
+    """The brief's source list (a context for the index page): the sources it cites, the
+    ``BRIEF_SOURCES`` most recent if more (its notes name every report they cite)."""
+    listed = [s for s in book.sources.values() if s.id in cited]
+    return {"listed": listed[-BRIEF_SOURCES:], "cited": len(listed)}
+
+
 def _pages(book: Book) -> list[Page]:
-    out = [Page(INDEX, "sources.md.j2", "Sources")]
+    out = [Page(INDEX, "sources.md.j2", "Sources", lambda: {"listed": list(book.sources.values()), "cited": None})]
     for s, x in book.sources.items():
         if s in book.texts:
             out.append(Page(path(s), "source.md.j2", x.title, lambda s=s: _context(book, s)))
