@@ -72,6 +72,11 @@ def test_pre_commit_hook_and_workflow_call_real_commands(tmp_path) -> None:  # t
     [hook] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text("utf-8"))
     workflow = (REPO / ".github" / "workflows" / "book.yml").read_text("utf-8")
     assert "bookgen check --strict --format github" in workflow and "actions/deploy-pages" in workflow
+    from bookgen.commands import SITE_CACHE_DIR
+    from bookgen.site import DOCS_DIR
+
+    cached = workflow.split("uses: actions/cache@v4")[1].split("- run:")[0]  # kept between CI builds
+    assert f"            {SITE_CACHE_DIR}\n" in cached and f"            {DOCS_DIR}\n" in cached
     root = copy_project(tmp_path / "book")
     args = shlex.split(hook["entry"])
     assert args[0] == "bookgen"
