@@ -5,7 +5,8 @@ a build is a new process, so it keeps instead, in the page cache folder (``rende
 
 * a digest of everything but the annotations: every file under ``content/`` other than
   ``content/annotations/``, every file under ``seeds/``, the templates, ``mkdocs.yml``, bookgen's
-  own code and whether the build makes the full book (the Book and its pages are a function of these);
+  own code, the versions of the libraries rendering depends on and whether the build makes the full
+  book (the Book and its pages are a function of these);
 * the digest of each annotation file's bytes and, for each annotation, a digest of what it holds
   (all but where it is written), a digest of the same without its wording, and the pages it is
   listed on (its homes);
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import importlib.metadata
 import json
 import os
 from dataclasses import dataclass, field
@@ -39,6 +41,7 @@ from bookgen.write import atomic_write
 FORMAT = 1
 STATE_FILE = "render-state.json"
 PACKAGE = Path(__file__).resolve().parent
+RENDERING_DEPENDENCIES = ("jinja2", "markupsafe", "markdown-it-py", "pyyaml")  # their versions count too
 _ANNOTATION_FIELDS = tuple(f.name for f in dataclasses.fields(Annotation) if f.name not in ("loc", "quote_loc"))
 _NOT_WORDING = tuple(f for f in _ANNOTATION_FIELDS if f not in WORDING)
 
@@ -59,6 +62,8 @@ def _files(folder: Path, skip: Path | None = None) -> Iterator[Path]:
 def inputs_digest(root: Path, templates: Path, full: bool) -> str:
     """The digest of every input but the annotation files (see the module's description)."""
     h = hashlib.sha256(f"bookgen-render-state {FORMAT} full={full}\0".encode())
+    for dist in RENDERING_DEPENDENCIES:
+        h.update(f"{dist} {importlib.metadata.version(dist)}\0".encode())
     content = root / "content"
     groups = [(content, content / "annotations"), (root / "seeds", None), (templates, None), (PACKAGE, None)]
     for folder, skip in groups:
