@@ -20,12 +20,13 @@ itself from every page. For a page whose key is in the cache:
   entries in its place, in page order, with the search plugin's own serialisation.
 
 A page is only taken from the cache when this is provably the same as rendering it: no cached page
-is used (every page rendered, the cache rewritten) when a file of the last build is gone or moved,
-when a plugin or hook is one whose effect on other pages is not known here (only Material's search,
-tags without listings and offline, and bookgen's theme hook are), or when MkDocs would not fail on
-a link to a missing page (strict mode and ``validation.links`` ``not_found``/``unrecognized_links``
-at warning level: then a page added cannot change how an unchanged page's links resolve). If the
-resolved navigation (titles included) differs from the last build's after pages were taken from the
+is used (every page rendered, the cache rewritten) when a file of the last build moved, when a
+plugin or hook is one whose effect on other pages is not known here (only Material's search, tags
+without listings and offline, and bookgen's theme hook are), or when pages were added or removed
+and MkDocs would not fail on a link to a missing page (it does in strict mode with
+``validation.links`` ``not_found``/``unrecognized_links`` at warning level, and then a page added or
+removed cannot change how an unchanged page's links resolve). If the resolved navigation (titles
+included) differs from the last build's after pages were taken from the
 cache, the build starts again without the cache (:class:`Restart`).
 
 MkDocs converts every page before it writes the first; each rendered page's HTML waits in a
@@ -259,10 +260,10 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
     def on_files(self, files: Any, config: Any) -> Any:
         self.files = files
         now = {f.src_uri: f.url for f in files}
-        if any(now.get(src) != url for src, url in self.old.files.items()):
-            self._no_cache("a file of the last build was removed or moved")
+        if any(src in now and now[src] != url for src, url in self.old.files.items()):
+            self._no_cache("a file of the last build was moved")
         elif not _additions_fail_loudly(config) and now.keys() != self.old.files.keys():
-            self._no_cache("files were added and MkDocs is not set to fail on links to missing pages")
+            self._no_cache("files were added or removed and MkDocs is not set to fail on links to missing pages")
         return files
 
     @event_priority(-100)
@@ -495,10 +496,10 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
     def on_files(self, files: Any, config: Any) -> Any:
         self.files = files
         now = {f.src_uri: f.url for f in files}
-        if any(now.get(src) != url for src, url in self.old.files.items()):
-            self._no_cache("a file of the last build was removed or moved")
+        if any(src in now and now[src] != url for src, url in self.old.files.items()):
+            self._no_cache("a file of the last build was moved")
         elif not _additions_fail_loudly(config) and now.keys() != self.old.files.keys():
-            self._no_cache("files were added and MkDocs is not set to fail on links to missing pages")
+            self._no_cache("files were added or removed and MkDocs is not set to fail on links to missing pages")
         return files
 
     @event_priority(-100)
@@ -691,8 +692,10 @@ def _sha(text: str) -> str:
 
 
 def _additions_fail_loudly(config: Any) -> bool:
-    """A page added cannot change an unchanged page's HTML: a link of it to a page that did not
-    exist would have failed the last (strict) build."""
+    """A page added or removed cannot change an unchanged page's HTML: a link of it to a page that
+    did not exist would have failed the last (strict) build, and one to a page now gone fails this
+    one (cached pages' links are checked too). The navigation, which does change every page, is
+    compared after the build (:class:`Restart`)."""
     links = config.validation.links
     return bool(config.strict) and min(links.not_found, links.unrecognized_links) >= logging.WARNING
 

@@ -98,16 +98,20 @@ def test_each_edit_gives_the_clean_site(tmp_path: Path) -> None:
     assert settled.rendered == 0
 
 
-def test_pages_added_outside_the_navigation_keep_the_rest_cached(tmp_path: Path,
+def test_pages_added_or_removed_outside_the_navigation_keep_the_rest_cached(tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """A long section lists only its index page (site.NAV_LIMIT); a new actor there changes a few
-    pages, not the navigation, so the other pages still come from the cache."""
+    pages, not the navigation, so the other pages still come from the cache; so does removing it."""
     monkeypatch.setattr(site, "NAV_LIMIT", 1)
     root = make_project(tmp_path)
     pages = _both(root).rendered
     (root / "content/actors/gamma.yaml").write_text(NEW_ACTOR, "utf-8")
     added = _both(root)
     assert added.cached > 0 and added.rendered + added.cached == pages + 1
+    (root / "content/actors/gamma.yaml").unlink()  # and removed again: the same, the page gone
+    removed = _both(root)
+    assert removed.cached > 0 and removed.rendered + removed.cached == pages
+    assert not (root / "site" / "actors" / "gamma").exists()
 
 
 def test_clean_renders_every_page_and_a_damaged_manifest_is_ignored(tmp_path: Path) -> None:
