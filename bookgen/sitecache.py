@@ -25,7 +25,8 @@ plugin or hook is one whose effect on other pages is not known here (only Materi
 without listings and offline, and bookgen's theme hook are), or when pages were added or removed
 and MkDocs would not fail on a link to a missing page (it does in strict mode with
 ``validation.links`` ``not_found``/``unrecognized_links`` at warning level, and then a page added or
-removed cannot change how an unchanged page's links resolve). If the resolved navigation (titles
+removed cannot change how an unchanged page's links resolve; a page whose Markdown names a file
+now gone is rendered, so MkDocs checks its links). If the resolved navigation (titles
 included) differs from the last build's after pages were taken from the
 cache, the build starts again without the cache (:class:`Restart`).
 
@@ -44,6 +45,7 @@ import itertools
 import json
 import logging
 import os
+import posixpath
 import re
 import shutil
 import tempfile
@@ -223,6 +225,7 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         self.cache = cache
         self.aside_folder = aside  # rendered pages' HTML waits here for its turn to be written
         self.aside: dict[str, Path] = {}
+        self.removed: set[str] = set()  # names of the files of the last build now gone
         self.old = cache.load()
         self.use = use
         self.outcome = Outcome(why_full=why if why else (None if use else "--clean"))
@@ -264,6 +267,7 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
             self._no_cache("a file of the last build was moved")
         elif not _additions_fail_loudly(config) and now.keys() != self.old.files.keys():
             self._no_cache("files were added or removed and MkDocs is not set to fail on links to missing pages")
+        self.removed = {posixpath.basename(src) for src in self.old.files.keys() - now.keys()}
         return files
 
     @event_priority(-100)
@@ -278,6 +282,8 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         key = _sha(f"{self.digest}\0{src}\0{meta}\0{markdown}")
         self.keys[src] = key
         old = self.old.pages.get(src)
+        if any(name in markdown for name in self.removed):  # it may link to a file now gone: MkDocs checks that
+            return markdown
         if not (self.use and old is not None and old.key == key and self.cache.html(key).is_file()
                 and (self.search_json is None or self.cache.search(key).is_file())):
             return markdown
@@ -392,235 +398,6 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
                     first = False
             out.write("]}")
         os.replace(tmp, index)
-
-    def commit(self) -> None:
-        """Record the pages of the build just made (its manifest; cache files no page uses removed)."""
-        if self._last is not None:
-            with _locked(self.folder / ".lock"):
-                self._last.commit()
-            self._last = None
-
-    # the folder ------------------------------------------------------------------------------------
-    def html(self, key: str) -> Path:
-        return self.folder / "pages" / f"{key}.html"
-
-    def search(self, key: str) -> Path:
-        return self.folder / "search" / f"{key}.json"
-
-    def load(self) -> _Old:
-        """The last build's manifest, or nothing if it is missing, of another format or damaged."""
-        try:
-            data = json.loads((self.folder / MANIFEST).read_text("utf-8"))
-            if data.get("format") != FORMAT:
-                return _Old()
-            pages = {src: Entry(str(e["key"]), e["title"], list(e["anchors"]),
-                                {str(t): {str(a): str(u) for a, u in links.items()} for t, links in e["links"].items()})
-                     for src, e in data["pages"].items()}
-            return _Old(str(data["digest"]), str(data["nav"]), {str(k): str(v) for k, v in data["files"].items()}, pages)
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return _Old()
-
-    def save(self, digest: str, nav: str, files: dict[str, str], pages: dict[str, Entry]) -> None:
-        data = {"format": FORMAT, "digest": digest, "nav": nav, "files": files,
-                "pages": {src: e.as_json() for src, e in sorted(pages.items())}}
-        atomic_write(self.folder / MANIFEST, json.dumps(data, sort_keys=True).encode())
-        keep = {e.key for e in pages.values()}
-        for sub in ("pages", "search"):
-            for f in (self.folder / sub).iterdir():
-                if _STORED.fullmatch(f.name) and f.name.partition(".")[0] not in keep:
-                    f.unlink(missing_ok=True)
-
-    def forget(self) -> None:
-        """Remove the manifest (the next build renders every page)."""
-        (self.folder / MANIFEST).unlink(missing_ok=True)
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    with path.open("a") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
-
-
-def _run(make_config: Callable[[], Any], run: Callable[[Any], None], plugin: CachePlugin) -> None:
-    config = make_config()
-    config.plugins[PLUGIN_NAME] = plugin  # MkDocs' PluginCollection registers its events
-    run(config)
-
-
-class CachePlugin(BasePlugin):  # type: ignore[type-arg]
-    """The MkDocs side of :class:`SiteCache` for one build (see the module docstring)."""
-
-    def __init__(self, cache: SiteCache, use: bool, why: str | None = None, aside: Path | None = None) -> None:
-        super().__init__()
-        self.cache = cache
-        self.aside_folder = aside  # rendered pages' HTML waits here for its turn to be written
-        self.aside: dict[str, Path] = {}
-        self.old = cache.load()
-        self.use = use
-        self.outcome = Outcome(why_full=why if why else (None if use else "--clean"))
-        self.digest = ""
-        self.nav_digest = ""
-        self.files: Any = None
-        self.keys: dict[str, str] = {}
-        self.hits: dict[str, Entry] = {}
-        self.fresh: dict[str, Entry] = {}
-        self.site_dir = Path()
-        self.search_json: Path | None = None
-
-    def _no_cache(self, why: str) -> None:
-        if self.use:
-            self.use, self.outcome.why_full = False, why
-
-    @event_priority(-100)
-    def on_config(self, config: Any) -> Any:
-        self.site_dir = Path(config.site_dir)
-        try:
-            self.digest = global_digest(config)
-        except Unprovable as exc:
-            self.digest = ""
-            self._no_cache(str(exc))
-            return config
-        if "material/search" in config.plugins and config.plugins["material/search"].config.enabled:
-            self.search_json = self.site_dir / "search" / "search_index.json"
-        if not self.old.pages:
-            self._no_cache("no earlier build in the cache")
-        elif self.old.digest != self.digest:
-            self._no_cache("the site's configuration, theme or tools changed")
-        return config
-
-    @event_priority(-100)
-    def on_files(self, files: Any, config: Any) -> Any:
-        self.files = files
-        now = {f.src_uri: f.url for f in files}
-        if any(src in now and now[src] != url for src, url in self.old.files.items()):
-            self._no_cache("a file of the last build was moved")
-        elif not _additions_fail_loudly(config) and now.keys() != self.old.files.keys():
-            self._no_cache("files were added or removed and MkDocs is not set to fail on links to missing pages")
-        return files
-
-    @event_priority(-100)
-    def on_nav(self, nav: Any, config: Any, files: Any) -> Any:
-        self.nav = nav
-        return nav
-
-    @event_priority(-100)
-    def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
-        src = page.file.src_uri
-        meta = json.dumps(page.meta, sort_keys=True, default=str, ensure_ascii=False)
-        key = _sha(f"{self.digest}\0{src}\0{meta}\0{markdown}")
-        self.keys[src] = key
-        old = self.old.pages.get(src)
-        if not (self.use and old is not None and old.key == key and self.cache.html(key).is_file()
-                and (self.search_json is None or self.cache.search(key).is_file())):
-            return markdown
-        self.hits[src] = old
-        page.meta["template"] = EMPTY_TEMPLATE
-        page.meta["search"] = {"exclude": True}
-        return ""
-
-    @event_priority(-100)
-    def on_page_content(self, html: str, page: Any, config: Any, files: Any) -> str:
-        entry = self.hits.get(page.file.src_uri)
-        if entry is None:
-            return self._set_aside(page, html)
-        page.title = entry.title
-        page.present_anchor_ids = set(entry.anchors)
-        links = {}
-        for target, anchors in entry.links.items():
-            f = files.get_file_from_path(target)  # there: no file of the last build is gone (on_files)
-            if f is not None:
-                links[f] = dict(anchors)
-        page.links_to_anchors = links if page.links_to_anchors is not None else None
-        return html
-
-    def _set_aside(self, page: Any, html: str) -> str:
-        """MkDocs converts every page before it writes any: each page's HTML (and its Markdown, no
-        longer needed) would stay in memory till then. It waits on disk instead, so memory holds
-        one page at a time, whatever the size of the book."""
-        if self.aside_folder is None:
-            return html
-        path = self.aside_folder / f"{len(self.aside)}.html"
-        path.write_bytes(html.encode("utf-8", "surrogatepass"))
-        self.aside[page.file.src_uri] = path
-        page.markdown = ""  # (not None: MkDocs reads that as "not read yet", and the title as None)
-        return ""
-
-    @event_priority(100)  # before the search plugin reads the page
-    def on_page_context(self, context: Any, page: Any, config: Any, nav: Any) -> Any:
-        path = self.aside.pop(page.file.src_uri, None)
-        if path is not None:
-            page.content = path.read_bytes().decode("utf-8", "surrogatepass")
-            path.unlink()
-        return context
-
-    @event_priority(-100)
-    def on_post_page(self, output: str, page: Any, config: Any) -> str:
-        page.content = None  # written next: nothing needs it any more
-        return output
-
-    @event_priority(-100)
-    def on_env(self, env: Any, config: Any, files: Any) -> Any:
-        self.nav_digest = nav_digest(self.nav)
-        if self.hits and self.nav_digest != self.old.nav:
-            raise Restart("the navigation changed")
-        return env
-
-    @event_priority(-50)  # after the search plugin wrote its index, before offline (-100) copies it
-    def on_post_build(self, config: Any) -> None:
-        pages = [f.page for f in self.files.documentation_pages() if f.page is not None]
-        for page in pages:
-            src = page.file.src_uri
-            if src in self.hits:
-                Path(page.file.abs_dest_path).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(self.cache.html(self.hits[src].key), page.file.abs_dest_path)
-            elif src in self.keys:
-                key = self.keys[src]
-                self.fresh[src] = Entry(key, page.title, sorted(page.present_anchor_ids or ()),
-                                        {f.src_uri: dict(a) for f, a in (page.links_to_anchors or {}).items()})
-                dest = Path(page.file.abs_dest_path)
-                if not self.cache.html(key).is_file():
-                    _copy_atomic(dest, self.cache.html(key)) if dest.is_file() else None
-        if self.search_json is not None and self.search_json.is_file():
-            try:
-                self._search_index(pages)
-            except Restart:
-                if self.hits:
-                    raise
-                self.digest = ""  # nothing cached was used, and the index cannot be: the next build renders all
-        self.outcome.rendered, self.outcome.cached = len(self.fresh), len(self.hits)
-
-    def _search_index(self, pages: list[Any]) -> None:
-        """Store each rendered page's entries; write the index again with the cached pages' entries."""
-        data = json.loads(self.search_json.read_text("utf-8"))  # type: ignore[union-attr]
-        groups: dict[str, list[str]] = {}
-        for entry in data["docs"]:
-            groups.setdefault(entry["location"].partition("#")[0], []).append(_entry_json(entry))
-        for page in pages:
-            src = page.file.src_uri
-            if src in self.fresh:
-                fragment = ",".join(groups.pop(page.url, []))
-                path = self.cache.search(self.fresh[src].key)
-                if not path.is_file():
-                    atomic_write(path, fragment.encode())
-        if groups:  # entries of no page: cannot say where they belong
-            raise Restart("search entries of unknown pages")
-        if not self.hits:
-            return
-        parts = []
-        for page in pages:
-            src = page.file.src_uri
-            key = self.hits[src].key if src in self.hits else self.fresh[src].key if src in self.fresh else None
-            if key is not None:
-                text = self.cache.search(key).read_text("utf-8")
-                if text:
-                    parts.append(text)
-        head = json.dumps(data["config"], separators=(",", ":"), default=str)
-        text = '{"config":' + head + ',"docs":[' + ",".join(parts) + "]}"
-        self.search_json.write_bytes(text.encode("utf-8"))  # type: ignore[union-attr]
 
     def commit(self) -> None:
         """After a successful build: the manifest of every page built, stale cache files removed."""

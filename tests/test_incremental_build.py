@@ -114,6 +114,28 @@ def test_pages_added_or_removed_outside_the_navigation_keep_the_rest_cached(tmp_
     assert not (root / "site" / "actors" / "gamma").exists()
 
 
+def test_a_cached_page_linking_to_a_removed_page_fails_as_in_a_clean_build(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page whose Markdown is unchanged but links to a page now gone is rendered, not taken from
+    the cache, so the strict build fails on the broken link as a clean build does."""
+    monkeypatch.setattr(site, "NAV_LIMIT", 1)
+    root = make_project(tmp_path)
+    _both(root)
+    paths = Paths(root)
+    result = check(root)
+    assert result.book is not None
+    linking = next(p for p in sorted(paths.docs.rglob("*.md")) if "gamma" not in p.name
+                   and "../actors/alpha.md" in p.read_text("utf-8"))
+    (paths.docs / "actors" / "alpha.md").unlink()  # the docs tree by hand: alpha's page gone, the rest as it was
+    manifest = paths.docs / ".bookgen-manifest.json"
+    if manifest.is_file():
+        manifest.write_text(json.dumps([n for n in json.loads(manifest.read_text("utf-8")) if n != "actors/alpha.md"]))
+    with pytest.raises(SiteBuildError) as failed:
+        build_site(root, result.book, paths.docs, paths.site, SiteCache(root / "build" / "site-cache"))
+    shown = failed.value.problems.render()
+    assert linking.relative_to(root).as_posix() in shown and "actors/alpha.md" in shown
+
+
 def test_clean_renders_every_page_and_a_damaged_manifest_is_ignored(tmp_path: Path) -> None:
     root = make_project(tmp_path)
     pages = _both(root).rendered
