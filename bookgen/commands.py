@@ -20,9 +20,9 @@ from bookgen.exports import iter_export_files
 from bookgen.incremental import IncrementalRenderer, cited_ids
 from bookgen.model import Book
 from bookgen.fonts import locate_missing
-from bookgen.pdf import (FULL_PDF_NAME, PDF_NAME, MissingGlyphs, PdfBuildError, chapters, content_version,
-                         render_pdf, typst_document, write_pdf)
-from bookgen.pdfcache import compile_cached
+from bookgen.pdf import (FULL_PDF_NAME, PDF_NAME, MissingGlyphs, PdfBuildError, chapters, compile_document,
+                         content_version, render_pdf, typst_document, write_pdf)
+from bookgen.pdfcache import keep_pdf, kept_pdf
 from bookgen.pdfparts import render_full_pdf
 from bookgen.pipeline import CheckResult, check
 from bookgen.problems import ContentError
@@ -145,7 +145,7 @@ def stage_pages(book: Book, paths: Paths, docs: StagedTree, out: TextIO,
 
 
 def make_pdf(book: Book, paths: Paths, pages: Mapping[str, str], target: Path, paper: str = "a4",
-             out: TextIO = sys.stderr, full: bool = False, cache: Path | None = None) -> bool:
+             out: TextIO = sys.stderr, full: bool = False, cache: SiteCache | None = None) -> bool:
     """Render the PDF briefing (or with ``full`` the whole book, in parts: :mod:`bookgen.pdfparts`)
     to ``target``; on failure say why and keep the previous PDF. With a ``cache`` folder, a brief
     whose Typst source did not change is taken from there (:mod:`bookgen.pdfcache`)."""
@@ -154,10 +154,15 @@ def make_pdf(book: Book, paths: Paths, pages: Mapping[str, str], target: Path, p
             render_full_pdf(book, pages, target, paper, content_version(paths.root, book))
         elif cache is not None:
             brief = typst_document(book, brief_pages(book, paths, pages), paper, content_version(paths.root, book), brief=True)
-            data, kept = compile_cached(brief, cache)
-            write_pdf(data, target)
-            if kept:
+            data = kept_pdf(brief, cache.folder)
+            if data is not None:
                 out.write("pdf: the brief is unchanged since the last build\n")
+            else:
+                data = compile_document(brief)
+                with contextlib.suppress(OSError):
+                    cache.prepare()
+                    keep_pdf(brief, data, cache.folder)
+            write_pdf(data, target)
         else:
             render_pdf(book, brief_pages(book, paths, pages), target, paper, content_version(paths.root, book), brief=True)
     except MissingGlyphs as exc:
@@ -283,7 +288,7 @@ def _stage(paths: Paths, out: TextIO, strict: bool, paper: str, full: bool, cach
     if book is None:
         return None
     try:
-        cache.prepare()
+        cache.check_folder()  # nothing is written until the docs tree is
     except CacheFolderError as exc:
         out.write(f"error: {exc}\n")
         return None
@@ -292,7 +297,7 @@ def _stage(paths: Paths, out: TextIO, strict: bool, paper: str, full: bool, cach
         pages = stage_pages(book, paths, docs, out, full=full, plan=plan)
         if pages is None:
             return None
-        if pdf and (not make_pdf(book, paths, pages, paths.pdf, paper, out, cache=cache.folder) or
+        if pdf and (not make_pdf(book, paths, pages, paths.pdf, paper, out, cache=cache) or
                     (full and not make_pdf(book, paths, pages, paths.full_pdf, paper, out, True))):
             out.write("nothing swapped in: the previous site and its PDF are kept\n")
             return None  # site and PDF change together or not at all
@@ -328,6 +333,7 @@ def _record(plan: renderstate.Plan, paths: Paths, cache: SiteCache, out: TextIO)
         out.write(f"pages: {len(plan.cites)} rendered, {len(plan.state.paths) - len(plan.cites)} "
                   "unchanged since the last build\n")
     try:
+        cache.prepare()
         renderstate.record(plan, paths.docs, cache.folder)
     except OSError as exc:
         with contextlib.suppress(OSError):

@@ -14,7 +14,7 @@ import importlib.metadata
 from pathlib import Path
 
 from bookgen.fonts import FontSet
-from bookgen.pdf import Document, compile_document, check_glyphs
+from bookgen.pdf import Document, check_glyphs
 from bookgen.write import atomic_write
 
 FOLDER = "brief"
@@ -31,17 +31,23 @@ def document_key(doc: Document, fonts: FontSet) -> str:
     return h.hexdigest()
 
 
-def compile_cached(doc: Document, cache_folder: Path, fonts: FontSet | None = None) -> tuple[bytes, bool]:
-    """(the PDF, whether it came from the cache); compiled when the cache has no PDF for ``doc``."""
+def kept_pdf(doc: Document, cache_folder: Path, fonts: FontSet | None = None) -> bytes | None:
+    """The PDF compiled from ``doc`` by an earlier build, if the cache folder has it."""
     fonts = fonts or FontSet()
-    check_glyphs(doc.title + doc.body, fonts)  # the same verdict as before, cached or not
+    check_glyphs(doc.title + doc.body, fonts)  # the same verdict as before, kept or not
+    kept = cache_folder / FOLDER / f"{document_key(doc, fonts)}.pdf"
+    return kept.read_bytes() if kept.is_file() else None
+
+
+def keep_pdf(doc: Document, data: bytes, cache_folder: Path, fonts: FontSet | None = None) -> None:
+    """Keep ``data``, compiled from ``doc``, as the only PDF in the cache folder (which must be
+    bookgen's: :meth:`bookgen.sitecache.SiteCache.prepare`). A cache: a failure to write is ignored."""
+    fonts = fonts or FontSet()
     folder = cache_folder / FOLDER
-    kept = folder / f"{document_key(doc, fonts)}.pdf"
-    if kept.is_file():
-        return kept.read_bytes(), True
-    data = compile_document(doc, fonts)
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.pdf"):
-        old.unlink(missing_ok=True)
-    atomic_write(kept, data)
-    return data, False
+    try:
+        folder.mkdir(exist_ok=True)
+        for old in folder.glob("*.pdf"):
+            old.unlink(missing_ok=True)
+        atomic_write(folder / f"{document_key(doc, fonts)}.pdf", data)
+    except OSError:
+        return

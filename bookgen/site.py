@@ -21,7 +21,7 @@ from bookgen.model import Book
 from bookgen.pipeline import mkdocs_settings
 from bookgen import zensical_site
 from bookgen.problems import Problems
-from bookgen.siteconfig import engine_settings, write_config
+from bookgen.siteconfig import engine_settings, write_settings
 
 if TYPE_CHECKING:
     from bookgen.sitecache import SiteCache
@@ -229,7 +229,7 @@ def build_site_with(root: Path, settings: dict[str, Any], docs_dir: Path, site_d
     site_dir = site_dir.resolve()
     refuse_foreign(site_dir)
     with swap.writing(site_dir):
-        config = write_config(docs_dir, settings)
+        config = write_settings(docs_dir, settings)
         site_dir.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=swap.temp_prefix(site_dir, "new"), dir=site_dir.parent))
     try:

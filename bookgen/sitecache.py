@@ -139,9 +139,10 @@ class SiteCache:
     def prepare(self) -> None:
         """Make the folder, marked as bookgen's (refusing one bookgen did not make)."""
         self.check_folder()
-        (self.folder / "pages").mkdir(parents=True, exist_ok=True)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / MARKER).write_text("made by bookgen build: pages of the last site build\n")  # first
+        (self.folder / "pages").mkdir(exist_ok=True)
         (self.folder / "search").mkdir(exist_ok=True)
-        (self.folder / MARKER).write_text("made by bookgen build: pages of the last site build\n")
 
     def build(self, make_config: Callable[[], Any], run: Callable[[Any], None]) -> Outcome:
         """Run ``run(config)`` (MkDocs' build) with the cache plugin; once more without the cache

@@ -63,7 +63,12 @@ def config_text(settings: dict[str, Any]) -> str:
     return HEADER + yaml.safe_dump(settings, allow_unicode=True, sort_keys=False, width=1000)
 
 
-def write_config(docs_dir: Path, settings: dict[str, Any]) -> Path:
+def write_config(root: Path, book: Book, docs_dir: Path, site_dir: Path) -> Path:
+    """Write ``build/mkdocs.yml`` (only if its bytes changed); returns its path."""
+    return write_settings(docs_dir, engine_settings(root, book, docs_dir, site_dir))
+
+
+def write_settings(docs_dir: Path, settings: dict[str, Any]) -> Path:
     """Write ``build/mkdocs.yml`` with ``settings`` (:func:`engine_settings`), only if its bytes
     changed; returns its path."""
     path = config_path(docs_dir)
