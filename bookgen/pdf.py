@@ -37,7 +37,7 @@ from bookgen.load import KINDS
 from bookgen.model import Book
 from bookgen.pagekinds import PrintChapter, print_chapters
 from bookgen.pdfstyle import PAPERS, cover, pageref_pass1, pageref_pass2, preamble
-from bookgen.typst_markup import PageRenderer, Target, anchor_ids, label_name, parse, parser, string, text
+from bookgen.typst_markup import NoteBook, PageRenderer, Target, anchor_ids, label_name, parse, parser, string, text
 
 PDF_NAME = "briefing.pdf"
 FULL_PDF_NAME = "book.pdf"  # bookgen pdf --full (bookgen.pdfparts)
@@ -188,12 +188,15 @@ def typst_document(book: Book, pages: Mapping[str, str], paper: str = "a4", vers
     numbers = source_numbers(book, tokens)
     resolver = BookResolver(book, set(tokens), anchors, numbers)
     defined: set[str] = set()
+    notebook = NoteBook()
     as_of = book.as_of.label if book.as_of else "no dated content"
     parts = [cover(book.title, as_of, version, len(book.sources), len(book.annotations),
                    desk=book.meta.desk, subtitle=book.meta.subtitle, brief=brief)]
     for index, chapter in enumerate(plan):
+        notebook.chapter()
         if chapter.intro:
-            r = PageRenderer(chapter.intro, resolver, defined, 0, chapter.title, label_name(chapter.intro))
+            r = PageRenderer(chapter.intro, resolver, defined, 0, chapter.title, label_name(chapter.intro),
+                             notebook=notebook)
             parts.append(r.render(tokens[chapter.intro]))
         else:
             parts.append(f"#heading(level: 1)[{text(chapter.title)}] <chapter-{index}>")
@@ -201,7 +204,7 @@ def typst_document(book: Book, pages: Mapping[str, str], paper: str = "a4", vers
             title = None
             if path in numbers:
                 title = f"Source {numbers[path]}: {book.sources[EntityId(posixpath.basename(path)[:-3])].title}"
-            r = PageRenderer(path, resolver, defined, 1, title, label_name(path))
+            r = PageRenderer(path, resolver, defined, 1, title, label_name(path), notebook=notebook)
             parts.append(f"#entry[\n{r.render(tokens[path])}\n]")
     body = "\n\n".join(parts) + "\n\n"
     targets = tuple(sorted(set(PAGEREF.findall(body))))

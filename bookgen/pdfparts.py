@@ -39,7 +39,7 @@ from bookgen.pdf import (PAGEREF, PROBE, BookResolver, PdfBuildError, chapters, 
                          ref_width, run_typst, source_numbers)
 from bookgen.pdfmerge import Heading, merge
 from bookgen.pdfstyle import PAPERS, cover, pageref_parts, pageref_pass1, part_setup, preamble, toc_line
-from bookgen.typst_markup import PageRenderer, label_name, parse, parser, string, text
+from bookgen.typst_markup import NoteBook, PageRenderer, label_name, parse, parser, string, text
 
 PART_CHARS = 1_500_000  # Typst markup per part: about 150-250 pages
 WORKERS = 2  # Typst children at a time
@@ -81,6 +81,7 @@ def _cut(book: Book, pages: Mapping[str, str], tmp: Path, part_chars: int,
     numbers = source_numbers(book, pages)
     resolver = BookResolver(book, set(pages), _anchors(pages), numbers)
     defined: set[str] = set()
+    notebook = NoteBook()
     parts: list[Part] = []
     buffer: list[str] = []
     size = 0
@@ -99,6 +100,7 @@ def _cut(book: Book, pages: Mapping[str, str], tmp: Path, part_chars: int,
     parts.append(Part(1, tmp / "part-0001", None))
     for index, chapter in enumerate(chapters(book, pages)):
         chapter_title = chapter.title
+        notebook.chapter()
         units: list[tuple[str, int, str | None]] = []
         if chapter.intro:
             units.append((chapter.intro, 0, chapter.title))
@@ -112,7 +114,8 @@ def _cut(book: Book, pages: Mapping[str, str], tmp: Path, part_chars: int,
         for path, shift, title in units:
             if shift and path in numbers:
                 title = f"Source {numbers[path]}: {book.sources[EntityId(posixpath.basename(path)[:-3])].title}"
-            r = PageRenderer(path, resolver, defined, shift, title, label_name(path), headings=headings)
+            r = PageRenderer(path, resolver, defined, shift, title, label_name(path), headings=headings,
+                             notebook=notebook)
             out = r.render(parse(pages[path], md))
             out = f"#entry[\n{out}\n]" if shift else out
             if buffer and size + len(out) > part_chars:

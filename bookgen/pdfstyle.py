@@ -80,6 +80,8 @@ _PREAMBLE = r"""
   #body
 ]
 
+// A passage cited again in a chapter: the note that printed it, "(see note 12)" (typst_markup.NoteBook).
+#let seenote(ns) = text(size: 0.8em, fill: muted)[~(see #if ns.len() == 1 [note] else [notes] #ns.map(str).join(", "))]
 #show footnote.entry: set text(size: 7.8pt)
 #show footnote.entry: set par(justify: false, leading: 0.45em)
 #set footnote.entry(separator: line(length: 30%, stroke: 0.4pt + luma(150)), gap: 0.45em)

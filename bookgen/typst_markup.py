@@ -127,6 +127,20 @@ def page_ref(label: str) -> str:
 
 # rendering --------------------------------------------------------------------------------------------
 @dataclass
+class NoteBook:
+    """The footnotes of a whole document, across its pages: numbered as Typst numbers them (in
+    order), and which note first printed each text in the current chapter, so a passage cited
+    again in that chapter refers back to it ("see note 12") instead of printing it again."""
+
+    count: int = 0  # footnotes made so far
+    first: dict[str, int] = field(default_factory=dict)  # a note's Typst body -> its number
+
+    def chapter(self) -> None:
+        """A new chapter: its first citation of each passage is a footnote again."""
+        self.first.clear()
+
+
+@dataclass
 class _Frame:
     tag: str
     wrap: str  # Typst function to wrap the collected parts in, or "" to splice them
@@ -150,6 +164,7 @@ class PageRenderer:
     made_notes: int = 0  # footnotes made (not counting repeated references to one)
     headings: list[tuple[int, str, str]] | None = None  # if a list: (level, title, label) of each
     # heading of level 1-2 is added to it, every one given a label (the full book's bookmarks)
+    notebook: NoteBook | None = None  # shared by the document's pages: notes refer back (see NoteBook)
 
     def render(self, tokens: list[Token]) -> str:
         root = SyntaxTreeNode(tokens)
@@ -306,12 +321,19 @@ class PageRenderer:
                in_note: bool = False) -> str:
         stack = [_Frame("", "")]
         state: dict = {"source": None, "glued": False}
-        for i, node in enumerate(nodes):
+        i = 0
+        while i < len(nodes):
+            node = nodes[i]
+            if node.type == "footnote_ref":  # "[^a],[^b]": footnotes, then the notes referred back to
+                labels, i = _citation_run(nodes, i)
+                stack[-1].parts.append(self.citations(labels))
+                continue
             after = nodes[i + 1] if i + 1 < len(nodes) else None
             # a link run into the next word ("US–Ukraine") takes no "(p. N)": it would split the word
             state["glued"] = bool(after is not None and after.type == "text" and after.content
                                   and not after.content[0].isspace() and after.content[0] not in _ENDS)
             self.inline_node(node, stack, lift, in_note, state)
+            i += 1
         while len(stack) > 1:
             _close(stack)
         if in_note and state["source"]:
@@ -343,8 +365,6 @@ class PageRenderer:
             out.append(self.link(node, lift, in_note, state))
         elif kind == "image":
             out.append(text(node.attrs.get("alt", "") or plain_text(_tokens(node.children))))
-        elif kind == "footnote_ref":
-            out.append(self.footnote(str(node.meta.get("label", ""))))
         elif kind == "html_inline":
             self.html_tag(node.content, stack, lift)
 
@@ -372,16 +392,40 @@ class PageRenderer:
         self.referenced.add(target.label)
         return f"{inner} {page_ref(target.label)}"
 
-    def footnote(self, label: str) -> str:
-        """A footnote; cited again on the same page (entry), it repeats the first one's number."""
+    def citations(self, labels: list[str]) -> str:
+        """Footnote marks for a run of citations ("¹²,¹³"), then, compactly, the earlier notes of
+        this chapter that already print the others' text: "(see notes 4, 9)"."""
+        marks: list[str] = []
+        back: list[int] = []
+        for label in labels:
+            made = self.footnote(label)
+            if isinstance(made, int):
+                if made not in back:
+                    back.append(made)
+            else:
+                marks.append(made)
+        out = text(",").join(marks)
+        if back:
+            out += f"#seenote(({', '.join(map(str, back))},))"
+        return out
+
+    def footnote(self, label: str) -> str | int:
+        """A footnote; cited again on the same page (entry), it repeats the first one's number; its
+        text printed already in this chapter (:class:`NoteBook`), that note's number instead."""
         note = self.notes.get(label)
         if note is None:
             return text(f"[^{label}]")
         if label in self.placed_notes:
             return f"#footnote({self.placed_notes[label]})"
-        name = f"fn:{self.page_label or label_name(self.page)}:{len(self.placed_notes) + 1}"
         paras = [c.children[0].children for c in note.children if c.type == "paragraph" and c.children]
         body = "#parbreak()".join(self.inline(p, in_note=True) for p in paras)
+        book = self.notebook
+        if book is not None:
+            if body in book.first:
+                return book.first[body]
+            book.count += 1
+            book.first[body] = book.count
+        name = f"fn:{self.page_label or label_name(self.page)}:{len(self.placed_notes) + 1}"
         self.made_notes += 1
         if not self.claim(name):
             return f"#footnote[{body}]"
@@ -457,6 +501,20 @@ def _tokens(nodes: list[SyntaxTreeNode]) -> list[Token]:
     for n in nodes:
         out += n.to_tokens()
     return out
+
+
+def _citation_run(nodes: list[SyntaxTreeNode], i: int) -> tuple[list[str], int]:
+    """The labels of the footnote references from ``nodes[i]`` on that only the generated
+    separator (``<sup class="fn-sep">,</sup>``) parts, and the index after them."""
+    labels = [str(nodes[i].meta.get("label", ""))]
+    i += 1
+    while (i + 3 < len(nodes) and nodes[i].type == "html_inline" and "fn-sep" in nodes[i].content
+           and nodes[i + 1].type == "text" and nodes[i + 1].content.strip() == ","
+           and nodes[i + 2].type == "html_inline" and nodes[i + 2].content.strip() == "</sup>"
+           and nodes[i + 3].type == "footnote_ref"):
+        labels.append(str(nodes[i + 3].meta.get("label", "")))
+        i += 4
+    return labels, i
 
 
 def _close(stack: list[_Frame]) -> None:

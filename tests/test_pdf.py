@@ -87,6 +87,22 @@ def test_footnotes_are_numbered_once_each_and_in_order(mini) -> None:
     assert re.search(r"Source [12], ¶\d+\.", flat), "footnotes name the source and paragraph"
 
 
+def test_notes_cited_again_refer_back_to_a_printed_note(mini) -> None:
+    _, _, _, out = mini
+    seen: set[int] = set()
+    back: list[int] = []
+    for page in PdfReader(str(out)).pages:
+        text = page.extract_text() or ""
+        seen.update(int(n) for n in re.findall(r"(?m)^\s*(\d+)\s?“", text))
+        for group in re.findall(r"\(see notes? ([\d, ]+)\)", text):
+            numbers = [int(n) for n in group.split(",")]
+            assert set(numbers) <= seen, (numbers, "refers to a note not printed before")
+            back += numbers
+    assert back, "no passage is cited twice in a chapter of the mini book"
+    flat = " ".join(_text(out, "-raw").split())
+    assert not re.search(r"\(p\. ?\d+\) [–—-]\w", flat), "a page reference followed by a stray space"
+
+
 def test_cover_contents_and_page_furniture(mini) -> None:
     root, book, _, out = mini
     reader = PdfReader(str(out))
