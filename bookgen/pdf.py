@@ -112,11 +112,27 @@ class BookResolver:
         if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", path) or path.startswith("/"):
             return None  # another scheme or an absolute path: text only
         target = posixpath.normpath(posixpath.join(posixpath.dirname(page), path)) if path else page
+        cite = self._cite(target, frag) if frag else None
         if target not in self.pages:  # a download (the PDF, JSON, CSV...) means nothing on paper
+            if cite is not None:
+                return Target(cite=cite)
             return Target(drop=True) if posixpath.splitext(target)[1] and not target.endswith(".md") else None
         if frag and (name := label_name(f"{target}#{frag}")) in self.anchors:
-            return Target(label=name, source=self._passage(target, frag))
+            return Target(label=name, source=self._passage(target, frag), cite=cite)
         return Target(label=label_name(target))
+
+    def _cite(self, target: str, frag: str) -> tuple[str, int] | None:
+        """(short name, paragraph) of a link to a passage of a source's page."""
+        if posixpath.dirname(target) != "sources" or not target.endswith(".md"):
+            return None
+        source = self.book.sources.get(EntityId(posixpath.basename(target)[:-3]))
+        if source is None:
+            return None
+        if frag.startswith("a-") and (anchor := self.book.anchors.get(EntityId(frag[2:]))):
+            return source.short_name, anchor.block
+        if m := _PARAGRAPH_ANCHOR.fullmatch(frag):
+            return source.short_name, int(m.group(1))
+        return None
 
     def _passage(self, target: str, frag: str) -> tuple[int, int] | None:
         number = self.numbers.get(target)

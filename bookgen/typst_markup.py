@@ -113,6 +113,7 @@ class Target:
     label: str | None = None
     url: str | None = None
     source: tuple[int, int] | None = None  # (source number, paragraph) of a cited passage
+    cite: tuple[str, int] | None = None  # (the source's short name, paragraph) of a cited passage
     drop: bool = False  # leave the link (and a paragraph holding only it) out of print
 
 
@@ -336,9 +337,8 @@ class PageRenderer:
             i += 1
         while len(stack) > 1:
             _close(stack)
-        if in_note and state["source"]:
-            n, m, lbl = state["source"]
-            stack[0].parts.append(text(", ") + _source_ref(n, m, lbl))
+        if in_note and state["source"] and state["source"][0] is not None and state["source"][2]:
+            stack[0].parts.append(text(", ") + _cite(*state["source"]))
         return "".join(stack[0].parts)
 
     def inline_node(self, node: SyntaxTreeNode, stack: list[_Frame], lift: list[str] | None,
@@ -348,7 +348,14 @@ class PageRenderer:
         if kind == "text":
             src = state["source"]
             if in_note and src and (m := _PARA.search(node.content)) and int(m.group(1)) == src[1]:
-                out.append(text(node.content[:m.start()]) + _source_ref(*src) + text(node.content[m.end():]))
+                title = state.pop("title", None)
+                if title is not None and title[0] is out and title[1] == len(out) - 1:
+                    # "in <title> (<published>), ¶M": the source's number (or short name) says it in
+                    # print; the source list gives its title and date
+                    out[-1] = ""
+                    out.append(_cite(*src) + text(node.content[m.end():]))
+                else:
+                    out.append(text(node.content[:m.start()]) + _cite(*src) + text(node.content[m.end():]))
                 state["source"] = None
             else:
                 out.append(text(node.content))
@@ -363,6 +370,8 @@ class PageRenderer:
             out.append(f"#{'emph' if kind == 'em' else 'strong'}[{inner}]")
         elif kind == "link":
             out.append(self.link(node, lift, in_note, state))
+            if state.pop("title_next", False):
+                state["title"] = (out, len(out) - 1)
         elif kind == "image":
             out.append(text(node.attrs.get("alt", "") or plain_text(_tokens(node.children))))
         elif kind == "html_inline":
@@ -376,6 +385,12 @@ class PageRenderer:
         """
         inner = self.inline(node.children, lift, in_note)
         target = self.resolver.resolve(self.page, str(node.attrs.get("href", "")))
+        if in_note and target is not None and target.cite is not None and lift is None:
+            # the note's "<title> (<published>), ¶M" becomes "Source N, ¶M" (or "<short name>, ¶M")
+            number = target.source[0] if target.source else None
+            state["source"] = (number, target.cite[1], target.label, target.cite[0])
+            state["title_next"] = True
+            return inner
         if target is None or target.drop:
             return inner
         if target.url is not None:
@@ -383,8 +398,8 @@ class PageRenderer:
         if target.label is None or lift is not None:
             return inner
         if in_note:
-            if target.source is not None:  # the note's "¶M" becomes "Source N, ¶M (p. X)"
-                state["source"] = (*target.source, target.label)
+            if target.source is not None:  # the note's "¶M" becomes "Source N, ¶M"
+                state["source"] = (*target.source, target.label, None)
                 return inner
             return inner if state.get("glued") else f"{inner} {page_ref(target.label)}"
         if target.label in self.referenced or state.get("glued"):
@@ -430,7 +445,7 @@ class PageRenderer:
         if not self.claim(name):
             return f"#footnote[{body}]"
         self.placed_notes[label] = f"<{name}>"
-        return f"#footnote[{body}] <{name}>"
+        return f"#footnote[{body}]<{name}>"  # no space before the label: it would print
 
     def html_tag(self, raw: str, stack: list[_Frame], lift: list[str] | None) -> None:
         m = _TAG.match(raw.strip())
@@ -523,8 +538,11 @@ def _close(stack: list[_Frame]) -> None:
     stack[-1].parts.append(f"#{frame.wrap}[{inner}]" if frame.wrap and inner else inner)
 
 
-def _source_ref(number: int, para: int, label: str) -> str:
-    return f"#srclink(<{label}>)[{text(f'Source {number}, ¶{para}')}]"
+def _cite(number: int | None, para: int, label: str | None, short: str | None) -> str:
+    """A cited passage: "Source 3, ¶4" linked to it, or (the source not printed) "*Short name*, ¶4"."""
+    if number is not None and label:
+        return f"#srclink(<{label}>)[{text(f'Source {number}, ¶{para}')}]"
+    return f"#emph[{text(short or '')}]{text(f', ¶{para}')}"
 
 
 def _typst_table(columns: str, head: list[str] | None, body: list[list[str]]) -> str:

@@ -169,7 +169,7 @@ def test_a_run_of_citations_prints_new_notes_then_the_notes_it_refers_back_to() 
     notes = "".join(f"[^{k}]: Note {k}.\n\n" for k in "abc")
     first, second = _chapter({"dates/1.md": f"One.[^a]{sep}[^b]\n\n{notes}",
                               "dates/2.md": f"Two.[^b]{sep}[^c]{sep}[^a]\n\n{notes}"})
-    assert first.count("#footnote[") == 2 and '] <fn:dates:1:1>#",";#footnote[' in first
+    assert first.count("#footnote[") == 2 and ']<fn:dates:1:1>#",";#footnote[' in first  # no space
     assert second.count("#footnote[") == 1 and second.endswith("#seenote((2, 1,))")
     assert '#",";' not in second  # no separator left dangling before the reference back
 
@@ -190,3 +190,22 @@ def test_a_page_reference_is_never_followed_by_a_space_before_a_dash() -> None:
     out = _render("[US](../actors/us.md)–[Ukraine](../actors/ua.md) talks, [US](../actors/us.md) – again.")
     assert "#pageref(<actors:us>)" not in out.split('#"–";')[0]  # glued to the dash: no "(p. N)" inside
     assert out.count("#pageref(<actors:us>)") <= 1 and out.count("#pageref(<actors:ua>)") == 1
+
+
+def test_a_note_cites_its_source_by_number_or_short_name_not_by_its_title() -> None:
+    class Sources:
+        def __init__(self, numbered: bool) -> None:
+            self.numbered = numbered
+
+        def resolve(self, page: str, href: str) -> Target | None:
+            if self.numbered:
+                return Target(label="sources:s:a-x", source=(3, 4), cite=("Short", 4))
+            return Target(cite=("Short", 4))
+
+    md = ("Said.[^q]\n\n[^q]: “Words” — Trump, 28 Dec 2025; reported in "
+          "[A very long title](../sources/s.md#a-x) (publication date unknown), ¶4.\n")
+    for numbered, cite in ((True, '#srclink(<sources:s:a-x>)[#"Source 3, ¶4";]#".";'),
+                           (False, '#emph[#"Short";]#", ¶4";#".";')):
+        out = PageRenderer("issues/x.md", Sources(numbered), set()).render(parse(md))
+        assert "long title" not in out and "publication date" not in out, out
+        assert 'reported in ";' + cite in out, out
