@@ -117,12 +117,16 @@ def _cut(book: Book, pages: Mapping[str, str], tmp: Path, part_chars: int,
             r = PageRenderer(path, resolver, defined, shift, title, label_name(path), headings=headings,
                              notebook=notebook)
             out = r.render(parse(pages[path], md))
-            out = f"#entry[\n{out}\n]" if shift else out
-            if buffer and size + len(out) > part_chars:
-                flush(chapter_title)
-            buffer.append(out)
-            parts[-1].notes += r.made_notes
-            size += len(out)
+            pieces = pieces_of(out, part_chars // 4 if len(out) > part_chars // 2 else len(out))
+            if sum(n for _, n in pieces) != r.made_notes:
+                raise PdfBuildError(f"internal error: {path}: footnotes counted otherwise in its pieces")
+            for n, (piece, notes) in enumerate(pieces):  # a huge page goes on in the next part
+                piece = f"#entry[\n{piece}\n]" if shift and n == 0 else piece
+                if buffer and size + len(piece) > part_chars:
+                    flush(chapter_title)
+                buffer.append(piece)
+                parts[-1].notes += notes
+                size += len(piece)
     flush(None)
     parts.pop()  # the empty one flush opened last
     referenced = _referenced(parts)
@@ -132,11 +136,53 @@ def _cut(book: Book, pages: Mapping[str, str], tmp: Path, part_chars: int,
     wanted = referenced | {label for _, _, label in headings}
     everywhere: set[str] = set()
     for part in parts:  # where each part places the labels something points to
-        placed = {a or b for a, b in _DEFINED.findall(part.body.read_text("utf-8"))}
+        written = part.body.read_text("utf-8")
+        body = _notes_across_parts(written, notebook)
+        if body != written:
+            part.body.write_text(body, "utf-8")
+        placed = {a or b for a, b in _DEFINED.findall(body)}
         part.labels = sorted(placed & wanted)
         everywhere |= placed
     headings[:] = [h for h in headings if h[2] in everywhere]  # a section left out of print goes
     return parts
+
+
+_REPEAT = re.compile(r"#footnote\(<(fn:[^<>]+)>\)")
+_NOTE_LABEL = re.compile(r"\]<(fn:[^<>]+)>")
+_PIECE_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|#footnote\[|[\[\]()]|\n\n')
+
+
+def pieces_of(markup: str, size: int) -> list[tuple[str, int]]:
+    """``markup`` cut at blank lines outside any brackets, parentheses and strings (between two
+    top-level blocks) into pieces of about ``size`` characters, each with its number of footnotes."""
+    out: list[tuple[str, int]] = []
+    start = depth = notes = 0
+    for m in _PIECE_TOKEN.finditer(markup):
+        token = m.group(0)
+        if token == "\n\n":
+            if depth == 0 and m.start() - start >= size:
+                out.append((markup[start:m.start()], notes))
+                start, notes = m.end(), 0
+        elif token in ("[", "("):
+            depth += 1
+        elif token in ("]", ")"):
+            depth -= 1
+        elif token == "#footnote[":
+            depth += 1
+            notes += 1
+    out.append((markup[start:], notes))
+    return out
+
+
+def _notes_across_parts(body: str, notebook: NoteBook) -> str:
+    """A page's footnote cited again in a later part than the note itself (a page cut in two)
+    refers back to it by number, "(see note 12)": Typst knows only the labels of its own part."""
+    here = set(_NOTE_LABEL.findall(body))
+    def back(m: re.Match[str]) -> str:
+        name = m.group(1)
+        return m.group(0) if name in here or name not in notebook.named else f"#seenote(({notebook.named[name]},))"
+
+    return _REPEAT.sub(back, body)
 
 
 _DEFINED = re.compile(r"\] <([a-z][a-z0-9_.:-]*)>|#metadata\(none\) <([a-z][a-z0-9_.:-]*)>")

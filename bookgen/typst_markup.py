@@ -135,6 +135,7 @@ class NoteBook:
 
     count: int = 0  # footnotes made so far
     first: dict[str, int] = field(default_factory=dict)  # a note's Typst body -> its number
+    named: dict[str, int] = field(default_factory=dict)  # a note's Typst label -> its number
 
     def chapter(self) -> None:
         """A new chapter: its first citation of each passage is a footnote again."""
@@ -444,6 +445,8 @@ class PageRenderer:
         self.made_notes += 1
         if not self.claim(name):
             return f"#footnote[{body}]"
+        if book is not None:
+            book.named[name] = book.count
         self.placed_notes[label] = f"<{name}>"
         return f"#footnote[{body}]<{name}>"  # no space before the label: it would print
 

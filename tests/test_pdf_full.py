@@ -102,3 +102,30 @@ def test_pdf_full_command_writes_site_book_pdf(tmp_path: Path) -> None:
     assert code == 0, err
     assert (root / "site" / "book.pdf").is_file() and not (root / "site" / "briefing.pdf").exists()
     assert PdfReader(str(root / "site" / "book.pdf")).pages
+
+
+def test_a_huge_page_is_cut_between_blocks_with_its_footnotes_counted() -> None:
+    from bookgen.pdfparts import pieces_of
+
+    markup = "\n\n".join([f'#bullets[#"a";\n\n#"b[(";#footnote[#"n{i}";]]' for i in range(6)]
+                         + ['#table(columns: (1fr,),\n\n[x],)'])
+    pieces = pieces_of(markup, 40)
+    assert "\n\n".join(p for p, _ in pieces) == markup
+    assert len(pieces) > 2 and sum(n for _, n in pieces) == 6
+    assert all(p.startswith("#bullets[") or p.startswith("#table(") for p, _ in pieces)  # never inside one
+
+
+def test_a_page_larger_than_a_part_goes_on_in_the_next(tmp_path) -> None:
+    root = copy_project(tmp_path / "project")
+    result = check(root)
+    pages = render_pages(result.book, root / "templates")
+    biggest = max(len(t) for t in pages.values())
+    out = tmp_path / "book.pdf"
+    stats = render_full_pdf(result.book, pages, out, part_chars=1_500)
+    assert biggest > 2 * 1_500 and stats.parts > 4
+    flat = re.sub(r"\s+", "", _text(out, "-raw").replace("\u00ad", ""))
+    for aid, anchor in result.book.anchors.items():  # nothing lost where a page was cut
+        quote = result.book.texts[anchor.source].text[anchor.start: anchor.end]
+        assert re.sub(r"\s+", "", quote) in flat, aid
+    check_ = subprocess.run(["qpdf", "--check", str(out)], capture_output=True, text=True)
+    assert check_.returncode == 0
