@@ -209,7 +209,6 @@ def typst_document(book: Book, pages: Mapping[str, str], paper: str = "a4", vers
     parts = [cover(book.title, as_of, version, len(book.sources), len(book.annotations),
                    desk=book.meta.desk, subtitle=book.meta.subtitle, brief=brief)]
     for index, chapter in enumerate(plan):
-        notebook.chapter()
         if chapter.intro:
             r = PageRenderer(chapter.intro, resolver, defined, 0, chapter.title, label_name(chapter.intro),
                              notebook=notebook)

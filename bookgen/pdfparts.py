@@ -100,7 +100,6 @@ def _cut(book: Book, pages: Mapping[str, str], tmp: Path, part_chars: int,
     parts.append(Part(1, tmp / "part-0001", None))
     for index, chapter in enumerate(chapters(book, pages)):
         chapter_title = chapter.title
-        notebook.chapter()
         units: list[tuple[str, int, str | None]] = []
         if chapter.intro:
             units.append((chapter.intro, 0, chapter.title))

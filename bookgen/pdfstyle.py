@@ -80,7 +80,7 @@ _PREAMBLE = r"""
   #body
 ]
 
-// A passage cited again in a chapter: the note that printed it, "(see note 12)" (typst_markup.NoteBook).
+// A passage cited again: the note that printed it first, "(see note 12)" (typst_markup.NoteBook).
 #let seenote(ns) = text(size: 0.8em, fill: muted)[~(see #if ns.len() == 1 [note] else [notes] #ns.map(str).join(", "))]
 #show footnote.entry: set text(size: 7.8pt)
 #show footnote.entry: set par(justify: false, leading: 0.45em)

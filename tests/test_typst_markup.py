@@ -146,19 +146,18 @@ def test_screen_only_words_and_sections_are_left_out_of_print() -> None:
     assert '#"Follow ";' in out and '#"the note.";' in out and "Kept" in out and "Text." in out
 
 
-def _chapter(pages: dict[str, str]) -> list[str]:
-    """Render ``pages`` in order as one chapter, sharing one NoteBook (as the PDF does)."""
+def _in_order(pages: dict[str, str]) -> list[str]:
+    """Render ``pages`` in order, sharing one NoteBook (as the PDF does)."""
     from bookgen.typst_markup import NoteBook
 
     book, defined = NoteBook(), set()
-    book.chapter()
     return [PageRenderer(p, _Nowhere(), defined, 1, None, label_name(p), notebook=book).render(parse(md))
             for p, md in pages.items()]
 
 
 def test_a_passage_cited_twice_gets_one_footnote_and_one_reference_back() -> None:
     note = "[^q]: “The words” — Source, ¶4.\n"
-    first, second = _chapter({"issues/a.md": f"Said it.[^q]\n\n{note}",
+    first, second = _in_order({"issues/a.md": f"Said it.[^q]\n\n{note}",
                               "issues/b.md": f"Said it again.[^r]\n\n{note.replace('[^q]', '[^r]')}"})
     assert first.count("#footnote[") == 1 and "#seenote" not in first
     assert second.count("#footnote") == 0 and second.count("#seenote((1,))") == 1
@@ -167,23 +166,11 @@ def test_a_passage_cited_twice_gets_one_footnote_and_one_reference_back() -> Non
 def test_a_run_of_citations_prints_new_notes_then_the_notes_it_refers_back_to() -> None:
     sep = '<sup class="fn-sep">,</sup>'
     notes = "".join(f"[^{k}]: Note {k}.\n\n" for k in "abc")
-    first, second = _chapter({"dates/1.md": f"One.[^a]{sep}[^b]\n\n{notes}",
+    first, second = _in_order({"dates/1.md": f"One.[^a]{sep}[^b]\n\n{notes}",
                               "dates/2.md": f"Two.[^b]{sep}[^c]{sep}[^a]\n\n{notes}"})
     assert first.count("#footnote[") == 2 and ']<fn:dates:1:1>#",";#footnote[' in first  # no space
     assert second.count("#footnote[") == 1 and second.endswith("#seenote((2, 1,))")
     assert '#",";' not in second  # no separator left dangling before the reference back
-
-
-def test_a_new_chapter_prints_its_own_footnotes() -> None:
-    from bookgen.typst_markup import NoteBook
-
-    book = NoteBook()
-    outs = []
-    for page in ("issues/a.md", "actors/b.md"):
-        book.chapter()
-        outs.append(PageRenderer(page, _Nowhere(), set(), 1, None, label_name(page), notebook=book)
-                    .render(parse("Said.[^q]\n\n[^q]: Same words.\n")))
-    assert [o.count("#footnote[") for o in outs] == [1, 1] and book.count == 2
 
 
 def test_a_page_reference_is_never_followed_by_a_space_before_a_dash() -> None:
@@ -209,3 +196,12 @@ def test_a_note_cites_its_source_by_number_or_short_name_not_by_its_title() -> N
         out = PageRenderer("issues/x.md", Sources(numbered), set()).render(parse(md))
         assert "long title" not in out and "publication date" not in out, out
         assert 'reported in ";' + cite in out, out
+
+
+def test_a_short_table_is_kept_on_one_page_a_long_one_may_break() -> None:
+    head = "| Issue | Status |\n|---|---|\n"
+    short = _render(head + "".join(f"| Issue {i} | Open.[^n{i}] |\n" for i in range(20))
+                    + "".join(f"\n[^n{i}]: Note {i}.\n" for i in range(20)))
+    assert short.startswith("#block(breakable: false)[") and short.count("#table(") == 2
+    long = _render(head + "".join(f"| Issue {i} | {'word ' * 40} |\n" for i in range(20)))
+    assert not long.startswith("#block") and long.count("#table(") == 1
