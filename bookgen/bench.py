@@ -13,7 +13,8 @@ stages, everything before MkDocs), ``bookgen_share`` (that sum over MkDocs' time
 build filled and one untimed build recorded, after one annotation's note is edited, then after
 one actor is added; ``incremental_pages``: the pages bookgen rendered in each,
 ``incremental_rendered``: the pages MkDocs rendered, ``cpu_incremental`` their CPU seconds), ``pages``,
-``pdf_pages``, ``pdf_parts``, ``cpu_pdf`` (CPU seconds of the Typst children), ``cpu_bookgen`` and ``cpu_mkdocs`` (CPU seconds of this process: a check on wall
+``pdf_pages``, ``pdf_parts``, ``cpu_pdf`` (CPU seconds of the Typst children), ``cpu_pdf_bookgen`` (CPU
+seconds of this process in the PDF stage: the Typst markup of the parts and joining them), ``cpu_bookgen`` and ``cpu_mkdocs`` (CPU seconds of this process: a check on wall
 times taken on a busy machine), ``peak_bookgen_mib`` (peak after bookgen's stages), ``peak_mib``
 (peak of the run) and ``peak_children_mib`` (the largest child process, e.g. the Typst compiler).
 A skipped stage is ``null``.
@@ -91,7 +92,7 @@ def run_one(n: int, workdir: Path, seed: int = 1, mkdocs: bool = True, pdf: bool
         staged = time.perf_counter() - t0
         row["render"] = rendering.seconds
         row["pages"] = len(pages)
-        row["pdf"] = row["pdf_pages"] = row["pdf_parts"] = row["cpu_pdf"] = None
+        row["pdf"] = row["pdf_pages"] = row["pdf_parts"] = row["cpu_pdf"] = row["cpu_pdf_bookgen"] = None
         cpu_bookgen = time.process_time() - cpu0
         if pdf:
             row.update(_run_pdf(result.book, pages, paths.pdf))
@@ -198,12 +199,13 @@ def _run_pdf(book: Any, pages: Mapping[str, str], out: Path) -> dict[str, Any]:
     from bookgen.pdfparts import render_full_pdf
 
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t0 = time.perf_counter()
+    t0, own = time.perf_counter(), time.process_time()
     stats = render_full_pdf(book, pages, out)
-    elapsed = time.perf_counter() - t0
+    elapsed, own = time.perf_counter() - t0, time.process_time() - own
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - kids.ru_utime) + (after.ru_stime - kids.ru_stime)
-    return {"pdf": elapsed, "cpu_pdf": cpu, "pdf_pages": _pdf_page_count(out), "pdf_parts": stats.parts}
+    return {"pdf": elapsed, "cpu_pdf": cpu, "cpu_pdf_bookgen": own, "pdf_pages": _pdf_page_count(out),
+            "pdf_parts": stats.parts}
 
 
 def _child(n: int, workdir: Path, seed: int, mkdocs: bool, pdf: bool, zensical: bool) -> dict[str, Any]:

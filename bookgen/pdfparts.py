@@ -1,8 +1,10 @@
 """The full book as a PDF in bounded memory: compiled in parts, then joined (``bookgen pdf --full``).
 
-Typst holds a whole document's layout in memory (about 3 MB a page), so the full book is cut into
-parts of at most ``part_chars`` characters of Typst markup, at entry boundaries (an issue, actor,
-date or source page is never split), each compiled by its own Typst child process:
+Typst holds a whole document's layout in memory (about 3 MB a page, and 0.2 MB a footnote), so the
+full book is cut into parts of at most ``part_chars`` characters of Typst markup, at entry boundaries
+where it can be (a page larger than half a part, such as the claims page of a big book, is cut
+between two of its top-level blocks and goes on in the next part), each compiled by its own Typst
+child process:
 
 1. every part is laid out once (pass 1, two children at a time): its page count, its number of
    footnotes, and where each heading and each page-reference target in it landed;
@@ -15,7 +17,9 @@ date or source page is never split), each compiled by its own Typst child proces
 
 The first part is the cover and the contents (written here, since Typst's outline would see only
 its own part). A part that opens in the middle of a chapter carries the chapter's name for its
-running header. Memory is that of the largest part, whatever the size of the book.
+running header. Memory is that of the largest part, whatever the size of the book. A passage is
+footnoted once in the whole book (:class:`bookgen.typst_markup.NoteBook`), which keeps both the
+pages and Typst's work down.
 """
 
 from __future__ import annotations
