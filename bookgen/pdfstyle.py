@@ -191,12 +191,13 @@ def preamble(title: str, date: dt.date | None, paper: str, pageref: str, part: s
                              "MONO": typst_list(MONO)})
 
 
-_ABOUT_BOOK = ("Every statement carries a footnote with the source's exact words, the source's title and "
-               "date, and the paragraph it comes from (\"Source 3, ¶12\"); the sources are printed in full "
-               "in Appendix A.")
+_ABOUT_BOOK = ("Every statement carries a footnote with the source's exact words and the paragraph they come "
+               "from (\"Source 3, ¶12\"), or, for a passage cited before, the number of that note (\"see note "
+               "12\"); the sources are printed in full, with their titles and dates, in Appendix A.")
 _ABOUT_BRIEF = ("This is the short brief: the bottom line, the status of each issue, where each side stands, "
                 "what to watch and the sources. Every statement carries a footnote with the source's exact "
-                "words; the full book (the website, or the full PDF) has every page and every source text.")
+                "words (or the number of the note that gave them: \"see note 12\"); the full book (the "
+                "website, or the full PDF) has every page and every source text.")
 
 
 def cover(title: str, as_of: str, version: str | None, sources: int, annotations: int,
