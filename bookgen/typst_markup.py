@@ -37,6 +37,7 @@ MAX_LEVEL = 6
 _ENDS = ".,;:!?)]}»”’"  # what may follow "(p. N)" directly
 MAX_COLUMNS = 6  # wider tables print as one block per row (see PageRenderer.cards)
 CITED_ROWS = 10  # a table with footnotes prints in pieces of this many rows (see PageRenderer.table)
+PLAIN_ROWS = 60  # a table without footnotes prints in pieces of at most this many rows
 SHORT_TABLE = 2_500  # characters of text in a table that fits on a page with its notes: kept on one
 
 
@@ -278,7 +279,9 @@ class PageRenderer:
         A table whose cells carry footnotes prints in pieces of at most ``CITED_ROWS`` rows (of
         even size), each with the header: Typst lays a table out as one block, and the memory it
         takes for a table's footnotes grows faster than the table (the 500-page benchmark needed
-        2.1 GB with whole tables, 1.6 GB with pieces).
+        2.1 GB with whole tables, 1.6 GB with pieces); any other table in pieces of ``PLAIN_ROWS``
+        (the list of all dates of a 1,000-source book is 2,247 rows), so a part of the full book
+        can be cut between them.
         """
         rows: list[tuple[bool, list[str], list[str]]] = []
         for section in node.children:
@@ -295,7 +298,7 @@ class PageRenderer:
         head = next((r[1] for r in rows if r[0]), None)
         body = [_pad(cells, ncols) for is_head, cells, _ in rows if not is_head]
         cited = any("#footnote" in c for cells in body for c in cells)
-        pieces = max(1, -(-len(body) // CITED_ROWS)) if cited else 1  # as few as will do, of even size
+        pieces = max(1, -(-len(body) // (CITED_ROWS if cited else PLAIN_ROWS)))  # as few as do, of even size
         cuts = [len(body) * i // pieces for i in range(pieces + 1)]
         out = "\n\n".join(_typst_table(columns, head and _pad(head, ncols), body[a:b])
                            for a, b in zip(cuts, cuts[1:]))

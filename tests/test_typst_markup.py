@@ -98,6 +98,10 @@ def test_tables_with_footnotes_print_in_pieces_each_with_the_header() -> None:
     assert out.count("#footnote[") == CITED_ROWS * 2 + 1
     plain = _render(head + "".join(f"| {i} | said {i}. |\n" for i in range(CITED_ROWS * 3)))
     assert plain.count("#table(") == 1  # no footnotes: one table, Typst repeats its header
+    from bookgen.typst_markup import PLAIN_ROWS
+
+    long = _render(head + "".join(f"| {i} | said {i}. |\n" for i in range(PLAIN_ROWS * 2 + 1)))
+    assert long.count("#table(") == 3  # a long one in pieces, between which a part may be cut
 
 
 def test_column_widths_keep_short_columns_whole() -> None:
