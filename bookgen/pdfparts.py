@@ -1,7 +1,8 @@
 """The full book as a PDF in bounded memory: compiled in parts, then joined (``bookgen pdf --full``).
 
 Typst holds a whole document's layout in memory (about 3 MB a page, and 0.2 MB a footnote), so the
-full book is cut into parts of at most ``part_chars`` characters of Typst markup, at entry boundaries
+full book is cut into parts of at most ``part_chars`` characters of Typst markup and ``part_notes``
+footnotes (each costs Typst as much as 700 characters of text), at entry boundaries
 where it can be (a page larger than half a part, such as the claims page of a big book, is cut
 between two of its top-level blocks and goes on in the next part), each compiled by its own Typst
 child process:
@@ -45,7 +46,8 @@ from bookgen.pdfmerge import Heading, merge
 from bookgen.pdfstyle import PAPERS, cover, pageref_parts, pageref_pass1, part_setup, preamble, toc_line
 from bookgen.typst_markup import NoteBook, PageRenderer, label_name, parse, parser, string, text
 
-PART_CHARS = 1_500_000  # Typst markup per part: about 150-250 pages
+PART_CHARS = 1_500_000  # Typst markup per part: about 150-300 pages
+PART_NOTES = 1_000  # footnotes per part
 WORKERS = 2  # Typst children at a time
 _ANCHOR = re.compile(r"<[a-zA-Z][a-zA-Z0-9]*\s[^<>]*?\bid=\"([^\"]+)\"")
 
@@ -79,7 +81,7 @@ def _anchors(pages: Mapping[str, str]) -> set[str]:
 
 
 def _cut(book: Book, pages: Mapping[str, str], tmp: Path, part_chars: int,
-         headings: list[tuple[int, str, str]]) -> list[Part]:
+         headings: list[tuple[int, str, str]], part_notes: int = PART_NOTES) -> list[Part]:
     """Render every page to Typst, part by part, into ``tmp``; returns the parts (cover not included)."""
     md = parser()
     numbers = source_numbers(book, pages)
@@ -120,12 +122,13 @@ def _cut(book: Book, pages: Mapping[str, str], tmp: Path, part_chars: int,
             r = PageRenderer(path, resolver, defined, shift, title, label_name(path), headings=headings,
                              notebook=notebook)
             out = r.render(parse(pages[path], md))
-            pieces = pieces_of(out, part_chars // 4 if len(out) > part_chars // 2 else len(out))
+            huge = len(out) > part_chars // 2 or r.made_notes > part_notes // 2
+            pieces = pieces_of(out, part_chars // 4, part_notes // 4) if huge else [(out, r.made_notes)]
             if sum(n for _, n in pieces) != r.made_notes:
                 raise PdfBuildError(f"internal error: {path}: footnotes counted otherwise in its pieces")
             for n, (piece, notes) in enumerate(pieces):  # a huge page goes on in the next part
                 piece = f"#entry[\n{piece}\n]" if shift and n == 0 else piece
-                if buffer and size + len(piece) > part_chars:
+                if buffer and (size + len(piece) > part_chars or parts[-1].notes + notes > part_notes):
                     flush(chapter_title)
                 buffer.append(piece)
                 parts[-1].notes += notes
@@ -155,15 +158,16 @@ _NOTE_LABEL = re.compile(r"\]<(fn:[^<>]+)>")
 _PIECE_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|#footnote\[|[\[\]()]|\n\n')
 
 
-def pieces_of(markup: str, size: int) -> list[tuple[str, int]]:
+def pieces_of(markup: str, size: int, notes_limit: int | None = None) -> list[tuple[str, int]]:
     """``markup`` cut at blank lines outside any brackets, parentheses and strings (between two
-    top-level blocks) into pieces of about ``size`` characters, each with its number of footnotes."""
+    top-level blocks) into pieces of about ``size`` characters (or ``notes_limit`` footnotes), each
+    with its number of footnotes."""
     out: list[tuple[str, int]] = []
     start = depth = notes = 0
     for m in _PIECE_TOKEN.finditer(markup):
         token = m.group(0)
         if token == "\n\n":
-            if depth == 0 and m.start() - start >= size:
+            if depth == 0 and (m.start() - start >= size or (notes_limit is not None and notes >= notes_limit)):
                 out.append((markup[start:m.start()], notes))
                 start, notes = m.end(), 0
         elif token in ("[", "("):
@@ -233,7 +237,7 @@ def _parallel(jobs: list, workers: int) -> list:
 
 def render_full_pdf(book: Book, pages: Mapping[str, str], out_pdf: Path, paper: str = "a4",
                     version: str | None = None, fonts: FontSet | None = None,
-                    part_chars: int = PART_CHARS, workers: int = WORKERS) -> FullStats:
+                    part_chars: int = PART_CHARS, workers: int = WORKERS, part_notes: int = PART_NOTES) -> FullStats:
     """Make the full book's PDF in parts and join them; replace ``out_pdf`` only on success."""
     if paper not in PAPERS:
         raise PdfBuildError(f"unknown paper size '{paper}'; use one of: {', '.join(PAPERS)}")
@@ -244,7 +248,7 @@ def render_full_pdf(book: Book, pages: Mapping[str, str], out_pdf: Path, paper: 
     with tempfile.TemporaryDirectory(prefix=f"{swap.PDF_TEMP_PREFIX}{os.getpid()}-full-") as tmp_name:
         tmp = Path(tmp_name)
         headings: list[tuple[int, str, str]] = []
-        parts = _cut(book, pages, tmp, part_chars, headings)
+        parts = _cut(book, pages, tmp, part_chars, headings, part_notes)
         front = Part(0, tmp / "part-0000", None)
         front.folder.mkdir()
         lines = [toc_line(level, title, label) for level, title, label in headings]

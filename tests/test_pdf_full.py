@@ -121,7 +121,7 @@ def test_a_page_larger_than_a_part_goes_on_in_the_next(tmp_path) -> None:
     pages = render_pages(result.book, root / "templates")
     biggest = max(len(t) for t in pages.values())
     out = tmp_path / "book.pdf"
-    stats = render_full_pdf(result.book, pages, out, part_chars=1_500)
+    stats = render_full_pdf(result.book, pages, out, part_chars=1_500, part_notes=10)
     assert biggest > 2 * 1_500 and stats.parts > 4
     flat = re.sub(r"\s+", "", _text(out, "-raw").replace("\u00ad", ""))
     for aid, anchor in result.book.anchors.items():  # nothing lost where a page was cut
