@@ -129,3 +129,17 @@ def test_a_page_larger_than_a_part_goes_on_in_the_next(tmp_path) -> None:
         assert re.sub(r"\s+", "", quote) in flat, aid
     check_ = subprocess.run(["qpdf", "--check", str(out)], capture_output=True, text=True)
     assert check_.returncode == 0
+
+
+def test_references_back_point_at_notes_printed_before_in_any_part(parts) -> None:
+    _, _, cut, stats = parts
+    seen: set[int] = set()
+    back = 0
+    for page in PdfReader(str(cut)).pages:
+        text = page.extract_text() or ""
+        seen.update(int(n) for n in re.findall(r"(?m)^\s*(\d+)\s?“", text))
+        for group in re.findall(r"\(see notes? ([\d, ]+)\)", text):
+            numbers = {int(n) for n in group.split(",")}
+            assert numbers <= seen, (numbers, sorted(seen)[-5:])
+            back += len(numbers)
+    assert back and stats.parts >= 4
