@@ -22,7 +22,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Iterator, Sequence
+from typing import BinaryIO, Iterable, Iterator, Sequence
 
 from pypdf import PdfReader
 from pypdf.generic import (ArrayObject, BooleanObject, ByteStringObject, DecodedStreamObject, DictionaryObject, FloatObject,
@@ -248,9 +248,10 @@ def _spans(data: bytes) -> dict[int, tuple[int, int]]:
     return {num: (start, end) for (num, start), end in zip(ordered, ends)}
 
 
-def merge(parts: Sequence[Path], out: BinaryIO, headings: Sequence[Heading],
+def merge(parts: Iterable[Path], out: BinaryIO, headings: Sequence[Heading],
           targets: dict[str, tuple[int, float, float]]) -> int:
-    """Write the parts as one PDF to ``out``; returns its page count.
+    """Write the parts as one PDF to ``out``, taking each as it comes (the caller may still be
+    making the next ones); returns its page count.
 
     ``targets``: label -> (page from 1, x, y from the top) for every ``bookgen:LABEL`` link.
     """
@@ -261,7 +262,9 @@ def merge(parts: Sequence[Path], out: BinaryIO, headings: Sequence[Heading],
     first_catalog: DictionaryObject | None = None
     ids: list[bytes] = []
     metadata = None
+    first: Path | None = None
     for index, path in enumerate(parts):
+        first = first or path
         reader = PdfReader(str(path))
         catalog = reader.trailer["/Root"]
         ids.append(_string_bytes(reader.trailer["/ID"][0]) if "/ID" in reader.trailer else b"")
@@ -274,7 +277,9 @@ def merge(parts: Sequence[Path], out: BinaryIO, headings: Sequence[Heading],
         del reader
     page_ids = [n for p in done for n in p.pages]
     total = len(page_ids)
-    height = _page_height(parts[0])
+    if first is None:
+        raise ValueError("no parts to join")
+    height = _page_height(first)
     w.write(pages_root, DictionaryObject({
         NameObject("/Type"): NameObject("/Pages"), NameObject("/Count"): NumberObject(total),
         NameObject("/Kids"): ArrayObject(_ref(p.pages_node) for p in done)}))
@@ -319,7 +324,7 @@ def merge(parts: Sequence[Path], out: BinaryIO, headings: Sequence[Heading],
         stream[NameObject("/Subtype")] = NameObject("/XML")
         catalog[NameObject("/Metadata")] = w.add(stream)
     root = w.add(catalog)
-    info = w.add(DictionaryObject({NameObject(k): _plain(v) for k, v in _first_info(parts[0]).items()}))
+    info = w.add(DictionaryObject({NameObject(k): _plain(v) for k, v in _first_info(first).items()}))
     _finish(w, root, info, hashlib.sha256(b"".join(ids)).digest()[:16])
     return total
 

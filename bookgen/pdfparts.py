@@ -13,8 +13,8 @@ child process:
 3. every part is compiled again with those numbers (pass 2): page references and the contents
    print the book's page numbers (boxes of a fixed width, so the layout is the one of pass 1), and
    link as ``bookgen:LABEL`` URIs;
-4. :mod:`bookgen.pdfmerge` joins the parts, one at a time, turning those URIs into jumps to the
-   targets' positions and writing the bookmarks.
+4. :mod:`bookgen.pdfmerge` joins the parts, one at a time while pass 2 makes the next ones, turning
+   those URIs into jumps to the targets' positions and writing the bookmarks.
 
 The first part is the cover and the contents (written here, since Typst's outline would see only
 its own part). A part that opens in the middle of a chapter carries the chapter's name for its
@@ -293,13 +293,14 @@ def render_full_pdf(book: Book, pages: Mapping[str, str], out_pdf: Path, paper: 
             setup = part_setup(part.index == 0, part.continues, pages_so_far, first_page[i], first_note[i])
             return preamble(book.title, date, paper, pageref_parts(width, table), setup)
 
-        files = _parallel([lambda i=i, p=p: _pass2(p, head2(i, p), fonts) for i, p in enumerate(parts)], workers)
-        for part in parts:
-            shutil.rmtree(part.folder)
         marks = [Heading(level, title, where[label][0], where[label][2]) for level, title, label in headings]
         joined = tmp / "book.pdf"
-        with open(joined, "wb") as f:
-            total = merge(files, f, marks, where)
+        with ThreadPoolExecutor(max_workers=workers) as pool, open(joined, "wb") as f:
+            done = [pool.submit(lambda i=i, p=p: _pass2(p, head2(i, p), fonts)) for i, p in enumerate(parts)]
+            # each part is joined as soon as it (and every one before it) is compiled
+            total = merge((job.result() for job in done), f, marks, where)
+        for part in parts:
+            shutil.rmtree(part.folder)
         if total != pages_so_far:
             raise PdfBuildError(f"internal error: the parts made {total} pages, pass 1 counted {pages_so_far}")
         _move(joined, Path(out_pdf))
