@@ -19,6 +19,7 @@ target. The result is one document, not a stack of files:
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -173,17 +174,22 @@ class _Copier:
         span = self.spans.get(old)
         if span is None:
             return None
-        body = _OBJ.fullmatch(self.data, *span)
-        if body is None or int(body.group(1)) != old:
+        at, end = span
+        header = _OBJ.match(self.data, at, end)
+        end = self.data.rfind(b"endobj", at, end)
+        if header is None or int(header.group(1)) != old or end < header.end():
             return None
-        start, end = body.span(2)
+        start = header.end()
+        while end > start and self.data[end - 1] in b" \t\r\n":
+            end -= 1
         stream = _STREAM.search(self.data, start, end)
         head_end = stream.start() + 2 if stream else end
         head = self.data[start:head_end]
         out = _TOKEN.sub(self._token, head)
-        bare = _STRINGS.sub(b"", out)
-        if b"(" in bare or b")" in bare:
-            return None  # parentheses the expression did not pair: let pypdf read it
+        if b"(" in out or b")" in out:
+            bare = _STRINGS.sub(b"", out)
+            if b"(" in bare or b")" in bare:
+                return None  # parentheses the expression did not pair: let pypdf read it
         return out + self.data[head_end:end]
 
     def _token(self, m: re.Match[bytes]) -> bytes:
@@ -219,7 +225,7 @@ _TOKEN = re.compile(
     rb"|(?P<sp>(?P<spkey>/StructParents?\s*)(?P<spn>\d+))"
     rb"|(?P<id>/ID\s*(?P<idv>" + _LIT + rb"|" + _HEX + rb"))"
     rb"|(?P<hdr>/Headers\s*\[(?P<hdrv>(?:\s*(?:" + _LIT + rb"|" + _HEX + rb"))*\s*)\])", re.S)
-_OBJ = re.compile(rb"\s*(\d+)\s+0\s+obj\b\s*(.*?)\s*endobj\s*", re.S)
+_OBJ = re.compile(rb"\s*(\d+)\s+0\s+obj\b\s*")
 _STREAM = re.compile(rb">>\s*stream\r?\n")
 _XREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
 
@@ -262,24 +268,28 @@ def merge(parts: Iterable[Path], out: BinaryIO, headings: Sequence[Heading],
     first_catalog: DictionaryObject | None = None
     ids: list[bytes] = []
     metadata = None
+    height, first_info = 0.0, {}
     first: Path | None = None
     for index, path in enumerate(parts):
         first = first or path
-        reader = PdfReader(str(path))
+        data = Path(path).read_bytes()
+        reader = PdfReader(io.BytesIO(data), strict=True)  # Typst's own files: no repairs to look for
         catalog = reader.trailer["/Root"]
         ids.append(_string_bytes(reader.trailer["/ID"][0]) if "/ID" in reader.trailer else b"")
         if index == 0:
             first_catalog = catalog
+            height = float(reader.pages[0].mediabox.height)
+            source_info = reader.trailer.get("/Info")
+            first_info = dict(source_info.get_object().items()) if source_info is not None else {}
             metadata = _get(catalog, "/Metadata")
             metadata = metadata.get_data() if metadata is not None else None
         done.append(_copy_part(reader, w, index, pages_root, struct_root, document,
-                               sum(p.next_key for p in done), Path(path).read_bytes()))
+                               sum(p.next_key for p in done), data))
         del reader
     page_ids = [n for p in done for n in p.pages]
     total = len(page_ids)
     if first is None:
         raise ValueError("no parts to join")
-    height = _page_height(first)
     w.write(pages_root, DictionaryObject({
         NameObject("/Type"): NameObject("/Pages"), NameObject("/Count"): NumberObject(total),
         NameObject("/Kids"): ArrayObject(_ref(p.pages_node) for p in done)}))
@@ -324,7 +334,7 @@ def merge(parts: Iterable[Path], out: BinaryIO, headings: Sequence[Heading],
         stream[NameObject("/Subtype")] = NameObject("/XML")
         catalog[NameObject("/Metadata")] = w.add(stream)
     root = w.add(catalog)
-    info = w.add(DictionaryObject({NameObject(k): _plain(v) for k, v in _first_info(first).items()}))
+    info = w.add(DictionaryObject({NameObject(k): _plain(v) for k, v in first_info.items()}))
     _finish(w, root, info, hashlib.sha256(b"".join(ids)).digest()[:16])
     return total
 
@@ -486,15 +496,6 @@ def _string_bytes(value: PdfObject) -> bytes:
     if isinstance(value, TextStringObject):
         return value.original_bytes
     return bytes(value)  # a ByteStringObject
-
-
-def _page_height(path: Path) -> float:
-    return float(PdfReader(str(path)).pages[0].mediabox.height)
-
-
-def _first_info(path: Path) -> dict[str, PdfObject]:
-    info = PdfReader(str(path)).trailer.get("/Info")
-    return dict(info.get_object().items()) if info is not None else {}
 
 
 def _plain(obj: PdfObject) -> PdfObject:
