@@ -7,8 +7,9 @@ where it can be (a page larger than half a part, such as the claims page of a bi
 between two of its top-level blocks and goes on in the next part), each compiled by its own Typst
 child process:
 
-1. every part is laid out once (pass 1, two children at a time): its page count, its number of
-   footnotes, and where each heading and each page-reference target in it landed;
+1. every part is laid out once (pass 1, two children at a time, each as soon as it is cut): its
+   page count, its number of footnotes, and where each heading and each page-reference target in
+   it landed;
 2. from those, each part's first page and note number, and every target's page in the whole book;
 3. every part is compiled again with those numbers (pass 2): page references and the contents
    print the book's page numbers (boxes of a fixed width, so the layout is the one of pass 1), and
@@ -31,10 +32,10 @@ import posixpath
 import re
 import shutil
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 from bookgen import swap
 from bookgen.fonts import FontSet
@@ -59,9 +60,11 @@ class Part:
     index: int
     folder: Path
     continues: str | None  # the chapter it opens in the middle of
-    labels: list[str] = field(default_factory=list)  # headings and targets placed in it
+    labels: list[str] = field(default_factory=list)  # headings and targets placed in it, located in pass 1
+    wanted: set[str] = field(default_factory=set)  # those of them something points to (known once all are cut)
     pages: int = 0
     notes: int = 0
+    first_note: int = 0  # notes in the parts before it
     positions: dict[str, tuple[int, float, float]] = field(default_factory=dict)  # local page, x, y (pt)
 
     @property
@@ -81,26 +84,39 @@ def _anchors(pages: Mapping[str, str]) -> set[str]:
 
 
 def _cut(book: Book, pages: Mapping[str, str], tmp: Path, part_chars: int,
-         headings: list[tuple[int, str, str]], part_notes: int = PART_NOTES) -> list[Part]:
-    """Render every page to Typst, part by part, into ``tmp``; returns the parts (cover not included)."""
+         headings: list[tuple[int, str, str]], part_notes: int = PART_NOTES,
+         ready: Callable[[Part], None] | None = None) -> list[Part]:
+    """Render every page to Typst, part by part, into ``tmp``; returns the parts (cover not included).
+
+    ``ready`` is called with each part as soon as it is written, its labels those that links in
+    the pages may point to (so its pass 1 can start while the next parts are cut); the labels
+    are made exact at the end."""
     md = parser()
     numbers = source_numbers(book, pages)
     resolver = BookResolver(book, set(pages), _anchors(pages), numbers)
+    targets = _link_targets(pages, resolver)
     defined: set[str] = set()
     notebook = NoteBook()
     parts: list[Part] = []
     buffer: list[str] = []
     size = 0
+    notes_before = 0
     chapter_title: str | None = None
 
     def flush(continues_next: str | None) -> None:
-        nonlocal buffer, size
+        nonlocal buffer, size, notes_before
         if not buffer:
             return
         part = parts[-1]
         part.folder.mkdir(parents=True)
-        part.body.write_text("\n\n".join(buffer) + "\n\n", "utf-8")
+        body = _notes_across_parts("\n\n".join(buffer) + "\n\n", notebook)
+        part.body.write_text(body, "utf-8")
+        part.first_note, notes_before = notes_before, notes_before + part.notes
+        placed = {a or b for a, b in _DEFINED.findall(body)}
+        part.labels = sorted(placed & (targets | {label for _, _, label in headings}))
         buffer, size = [], 0
+        if ready is not None:
+            ready(part)
         parts.append(Part(len(parts) + 1, tmp / f"part-{len(parts) + 1:04d}", continues_next))
 
     parts.append(Part(1, tmp / "part-0001", None))
@@ -142,15 +158,26 @@ def _cut(book: Book, pages: Mapping[str, str], tmp: Path, part_chars: int,
     wanted = referenced | {label for _, _, label in headings}
     everywhere: set[str] = set()
     for part in parts:  # where each part places the labels something points to
-        written = part.body.read_text("utf-8")
-        body = _notes_across_parts(written, notebook)
-        if body != written:
-            part.body.write_text(body, "utf-8")
-        placed = {a or b for a, b in _DEFINED.findall(body)}
-        part.labels = sorted(placed & wanted)
+        placed = {a or b for a, b in _DEFINED.findall(part.body.read_text("utf-8"))}
+        part.wanted = placed & wanted
         everywhere |= placed
     headings[:] = [h for h in headings if h[2] in everywhere]  # a section left out of print goes
     return parts
+
+
+_MD_LINK = re.compile(r"\]\(([^()\s]+)\)")
+
+
+def _link_targets(pages: Mapping[str, str], resolver: BookResolver) -> set[str]:
+    """The label of every place a Markdown link in the pages leads to (more than the page
+    references made of them: a second link on a page makes none)."""
+    out: set[str] = set()
+    for page, markdown in pages.items():
+        for href in set(_MD_LINK.findall(markdown)):
+            target = resolver.resolve(page, href)
+            if target is not None and target.label:
+                out.add(target.label)
+    return out
 
 
 _REPEAT = re.compile(r"#footnote\(<(fn:[^<>]+)>\)")
@@ -230,11 +257,6 @@ def _pass2(part: Part, head: str, fonts: FontSet) -> Path:
     return out.rename(part.folder.parent / f"{part.folder.name}.pdf")
 
 
-def _parallel(jobs: list, workers: int) -> list:
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return [f.result() for f in [pool.submit(job) for job in jobs]]
-
-
 def render_full_pdf(book: Book, pages: Mapping[str, str], out_pdf: Path, paper: str = "a4",
                     version: str | None = None, fonts: FontSet | None = None,
                     part_chars: int = PART_CHARS, workers: int = WORKERS, part_notes: int = PART_NOTES) -> FullStats:
@@ -248,36 +270,43 @@ def render_full_pdf(book: Book, pages: Mapping[str, str], out_pdf: Path, paper: 
     with tempfile.TemporaryDirectory(prefix=f"{swap.PDF_TEMP_PREFIX}{os.getpid()}-full-") as tmp_name:
         tmp = Path(tmp_name)
         headings: list[tuple[int, str, str]] = []
-        parts = _cut(book, pages, tmp, part_chars, headings, part_notes)
-        front = Part(0, tmp / "part-0000", None)
-        front.folder.mkdir()
-        lines = [toc_line(level, title, label) for level, title, label in headings]
-        front.body.write_text(cover(book.title, as_of, version, len(book.sources), len(book.annotations), lines,
-                                    desk=book.meta.desk, subtitle=book.meta.subtitle),
-                              "utf-8")
-        parts.insert(0, front)
-        chars = 0
-        for part in parts:
-            body = part.body.read_text("utf-8")
-            check_glyphs(body, fonts)
-            chars += len(body)
-        width = ref_width(chars)
+        width = ref_width(sum(len(t) for t in pages.values()))  # Markdown: more than its Typst
         check_glyphs(book.title, fonts)
 
-        first_note = []  # known before layout, so both passes number notes alike (their width)
-        notes_so_far = 0
-        for part in parts:
-            first_note.append(notes_so_far)
-            notes_so_far += part.notes
-
-        def head1(i: int, part: Part) -> str:
-            setup = part_setup(part.index == 0, part.continues, first_note=first_note[i])
+        def head1(part: Part) -> str:
+            setup = part_setup(part.index == 0, part.continues, first_note=part.first_note)
             return preamble(book.title, date, paper, pageref_pass1(width), setup)
 
-        made = [p.notes for p in parts]
-        _parallel([lambda i=i, p=p: _pass1(p, head1(i, p), fonts) for i, p in enumerate(parts)], workers)
-        if [first_note[i] + made[i] for i in range(len(parts))] != [p.notes for p in parts]:
+        def laid_out(part: Part) -> None:
+            check_glyphs(part.body.read_text("utf-8"), fonts)
+            made[part.index] = part.notes
+            jobs.append(pool.submit(_pass1, part, head1(part), fonts))
+
+        made: dict[int, int] = {}
+        jobs: list[Future[None]] = []
+        with ThreadPoolExecutor(max_workers=workers) as pool:  # pass 1 of each part as soon as it is cut
+            try:
+                parts = _cut(book, pages, tmp, part_chars, headings, part_notes, laid_out)
+            except BaseException:
+                pool.shutdown(cancel_futures=True)  # a glyph no font has, an interrupt: stop at once
+                raise
+            front = Part(0, tmp / "part-0000", None)
+            front.folder.mkdir()
+            lines = [toc_line(level, title, label) for level, title, label in headings]
+            front.body.write_text(cover(book.title, as_of, version, len(book.sources), len(book.annotations),
+                                        lines, desk=book.meta.desk, subtitle=book.meta.subtitle), "utf-8")
+            parts.insert(0, front)
+            laid_out(front)
+            for job in jobs:
+                job.result()
+            late = [p for p in parts if not p.wanted <= set(p.positions)]  # a link the Markdown scan missed
+            for part in late:
+                part.labels = sorted(part.wanted | set(part.labels))
+            for job in [pool.submit(_pass1, p, head1(p), fonts) for p in late]:
+                job.result()
+        if any(made[p.index] + p.first_note != p.notes for p in parts):
             raise PdfBuildError("internal error: Typst numbered the notes otherwise than counted")
+        first_note = [p.first_note for p in parts]
         first_page = []
         pages_so_far = 0
         for part in parts:
