@@ -38,7 +38,7 @@ _ENDS = ".,;:!?)]}»”’"  # what may follow "(p. N)" directly
 MAX_COLUMNS = 6  # wider tables print as one block per row (see PageRenderer.cards)
 CITED_ROWS = 10  # a table with footnotes prints in pieces of this many rows (see PageRenderer.table)
 PLAIN_ROWS = 60  # a table without footnotes prints in pieces of at most this many rows
-SHORT_TABLE = 2_500  # characters of text in a table that fits on a page with its notes: kept on one
+SHORT_ROWS, SHORT_TABLE = 30, 2_500  # rows, characters: a table that fits a page with its notes, kept whole
 
 
 def parser() -> MarkdownIt:
@@ -297,14 +297,14 @@ class PageRenderer:
         columns = column_widths([r[2] for r in rows], ncols)
         head = next((r[1] for r in rows if r[0]), None)
         body = [_pad(cells, ncols) for is_head, cells, _ in rows if not is_head]
+        if len(body) <= SHORT_ROWS and sum(len(c) for r in rows for c in r[2]) <= SHORT_TABLE:
+            whole = _typst_table(columns, head and _pad(head, ncols), body)  # the brief's status board: one page
+            return f"#block(breakable: false)[\n{whole}\n]"
         cited = any("#footnote" in c for cells in body for c in cells)
         pieces = max(1, -(-len(body) // (CITED_ROWS if cited else PLAIN_ROWS)))  # as few as do, of even size
         cuts = [len(body) * i // pieces for i in range(pieces + 1)]
-        out = "\n\n".join(_typst_table(columns, head and _pad(head, ncols), body[a:b])
-                           for a, b in zip(cuts, cuts[1:]))
-        if sum(len(c) for r in rows for c in r[2]) <= SHORT_TABLE:  # a short table (the brief's status
-            return f"#block(breakable: false)[\n{out}\n]"  # board) is not split over two pages
-        return out
+        return "\n\n".join(_typst_table(columns, head and _pad(head, ncols), body[a:b])
+                             for a, b in zip(cuts, cuts[1:]))
 
     def cards(self, rows: list[tuple[bool, list[str], list[str]]]) -> str:
         """A table too wide for the page (a matrix): one block per row, "column: value" lines.
