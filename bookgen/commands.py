@@ -19,10 +19,10 @@ from bookgen import collector, memo, renderstate, servenav, swap
 from bookgen.exports import iter_export_files
 from bookgen.incremental import IncrementalRenderer, cited_ids
 from bookgen.model import Book
-from bookgen.fonts import locate_missing
+from bookgen.fonts import FontSet, locate_missing
 from bookgen.pdf import (FULL_PDF_NAME, PDF_NAME, MissingGlyphs, PdfBuildError, chapters, compile_document,
-                         content_version, render_pdf, typst_document, write_pdf)
-from bookgen.pdfcache import keep_pdf, kept_pdf
+                         content_version, typst_document, write_pdf)
+from bookgen.pdfcache import document_key, keep_pdf, kept_pdf
 from bookgen.pdfparts import render_full_pdf
 from bookgen.pipeline import CheckResult, check
 from bookgen.problems import ContentError
@@ -152,19 +152,21 @@ def make_pdf(book: Book, paths: Paths, pages: Mapping[str, str], target: Path, p
     try:
         if full:
             render_full_pdf(book, pages, target, paper, content_version(paths.root, book))
-        elif cache is not None:
+        else:
             brief = typst_document(book, brief_pages(book, paths, pages), paper, content_version(paths.root, book), brief=True)
-            data = kept_pdf(brief, cache.folder)
+            key = data = None
+            if cache is not None:
+                key = document_key(brief, FontSet())
+                data = kept_pdf(key, cache.folder)
             if data is not None:
                 out.write("pdf: the brief is unchanged since the last build\n")
             else:
                 data = compile_document(brief)
-                with contextlib.suppress(OSError):
-                    cache.prepare()
-                    keep_pdf(brief, data, cache.folder)
+                if cache is not None and key is not None:
+                    with contextlib.suppress(OSError):
+                        cache.prepare()
+                        keep_pdf(key, data, cache.folder)
             write_pdf(data, target)
-        else:
-            render_pdf(book, brief_pages(book, paths, pages), target, paper, content_version(paths.root, book), brief=True)
     except MissingGlyphs as exc:
         out.write(locate_missing(paths.root, exc.chars).render())
         kept = "previous PDF kept" if target.is_file() else "no PDF"

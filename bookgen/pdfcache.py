@@ -14,7 +14,7 @@ import importlib.metadata
 from pathlib import Path
 
 from bookgen.fonts import FontSet
-from bookgen.pdf import Document, check_glyphs
+from bookgen.pdf import Document
 from bookgen.write import atomic_write
 
 FOLDER = "brief"
@@ -31,23 +31,22 @@ def document_key(doc: Document, fonts: FontSet) -> str:
     return h.hexdigest()
 
 
-def kept_pdf(doc: Document, cache_folder: Path, fonts: FontSet | None = None) -> bytes | None:
-    """The PDF compiled from ``doc`` by an earlier build, if the cache folder has it."""
-    fonts = fonts or FontSet()
-    check_glyphs(doc.title + doc.body, fonts)  # the same verdict as before, kept or not
-    kept = cache_folder / FOLDER / f"{document_key(doc, fonts)}.pdf"
+def kept_pdf(key: str, cache_folder: Path) -> bytes | None:
+    """The PDF an earlier build compiled from a document of this ``key`` (:func:`document_key`), if
+    the cache folder has it (only documents that compiled, glyph check included, are kept)."""
+    kept = cache_folder / FOLDER / f"{key}.pdf"
     return kept.read_bytes() if kept.is_file() else None
 
 
-def keep_pdf(doc: Document, data: bytes, cache_folder: Path, fonts: FontSet | None = None) -> None:
-    """Keep ``data``, compiled from ``doc``, as the only PDF in the cache folder (which must be
-    bookgen's: :meth:`bookgen.sitecache.SiteCache.prepare`). A cache: a failure to write is ignored."""
-    fonts = fonts or FontSet()
+def keep_pdf(key: str, data: bytes, cache_folder: Path) -> None:
+    """Keep ``data``, compiled from a document of this ``key``, as the only PDF in the cache folder
+    (which must be bookgen's: :meth:`bookgen.sitecache.SiteCache.prepare`). A cache: a failure to
+    write is ignored."""
     folder = cache_folder / FOLDER
     try:
         folder.mkdir(exist_ok=True)
         for old in folder.glob("*.pdf"):
             old.unlink(missing_ok=True)
-        atomic_write(folder / f"{document_key(doc, fonts)}.pdf", data)
+        atomic_write(folder / f"{key}.pdf", data)
     except OSError:
         return

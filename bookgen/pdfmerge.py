@@ -377,26 +377,24 @@ def _copy_part(reader: PdfReader, w: _Writer, index: int, pages_root: int, struc
     return _Part(pages, elements, parent_tree, dests, ids, next_key, copier.base + pages_ref.idnum)
 
 
-def _number_leaves(tree: PdfObject | None) -> Iterator[tuple[int, PdfObject]]:
+def _leaves(tree: PdfObject | None, entries: str) -> Iterator[tuple[PdfObject, PdfObject]]:
+    """The (key, value) pairs of a PDF number tree (``/Nums``) or name tree (``/Names``)."""
     if tree is None:
         return
     tree = tree.get_object()
-    nums = list(dict.get(tree, "/Nums", ArrayObject()))
-    for i in range(0, len(nums) - 1, 2):
-        yield int(nums[i]), nums[i + 1]
+    pairs = list(dict.get(tree, entries, ArrayObject()))
+    for i in range(0, len(pairs) - 1, 2):
+        yield pairs[i], pairs[i + 1]
     for kid in dict.get(tree, "/Kids", ArrayObject()):
-        yield from _number_leaves(kid)
+        yield from _leaves(kid, entries)
+
+
+def _number_leaves(tree: PdfObject | None) -> Iterator[tuple[int, PdfObject]]:
+    return ((int(k), v) for k, v in _leaves(tree, "/Nums"))
 
 
 def _name_leaves(tree: PdfObject | None) -> Iterator[tuple[str, PdfObject]]:
-    if tree is None:
-        return
-    tree = tree.get_object()
-    names = list(dict.get(tree, "/Names", ArrayObject()))
-    for i in range(0, len(names) - 1, 2):
-        yield _string_bytes(names[i]).decode("latin-1"), names[i + 1]
-    for kid in dict.get(tree, "/Kids", ArrayObject()):
-        yield from _name_leaves(kid)
+    return ((_string_bytes(k).decode("latin-1"), v) for k, v in _leaves(tree, "/Names"))
 
 
 def _name_tree(w: _Writer, entries: list[tuple[str, PdfObject]]) -> DictionaryObject:

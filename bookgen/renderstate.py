@@ -85,6 +85,10 @@ def annotation_digests(ann: Annotation, book: Book) -> tuple[str, str]:
     return _sha(repr((values, anchor))), _sha(repr([getattr(ann, f) for f in _NOT_WORDING]))
 
 
+def _annotation_state(ann: Annotation, book: Book) -> AnnotationState:
+    return AnnotationState(ann.loc.path, *annotation_digests(ann, book), sorted(pagekinds.annotation_pages(book, ann)))
+
+
 def _source_digest(book: Book, sid: str) -> str:
     return _sha(repr((book.coverage.get(sid), [a.id for a in book.by_source.get(sid, ())])))
 
@@ -155,8 +159,7 @@ def plan(book: Book, root: Path, templates: Path, docs: Path, folder: Path, full
     why = _why_all(old, new, docs, clean)
     if why is not None or old is None:
         for aid, ann in book.annotations.items():
-            new.annotations[aid] = AnnotationState(ann.loc.path, *annotation_digests(ann, book),
-                                                   sorted(pagekinds.annotation_pages(book, ann)))
+            new.annotations[aid] = _annotation_state(ann, book)
         return Plan(None, why, new, old)
     changed_files = {f for f in old.files.keys() | new.files.keys() if old.files.get(f) != new.files.get(f)}
     new.annotations = {aid: a for aid, a in old.annotations.items() if a.file not in changed_files}
@@ -164,7 +167,7 @@ def plan(book: Book, root: Path, templates: Path, docs: Path, folder: Path, full
     for aid, ann in book.annotations.items():
         if ann.loc.path not in changed_files and aid in new.annotations:
             continue
-        state = AnnotationState(ann.loc.path, *annotation_digests(ann, book), sorted(pagekinds.annotation_pages(book, ann)))
+        state = _annotation_state(ann, book)
         new.annotations[aid] = state
         before = old.annotations.get(aid)
         if before is None or before.digest != state.digest:

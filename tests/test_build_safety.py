@@ -200,8 +200,7 @@ def test_pdf_error_leaves_site_and_pdf(built: Path, monkeypatch: pytest.MonkeyPa
 
     before, docs_before = tree(built / "site"), tree(built / "build" / "docs")
     (built / "content" / "actors" / "beta.yaml").write_text("name: Beta B.\nkind: person\n", "utf-8")
-    monkeypatch.setattr(commands, "render_pdf", fail)
-    monkeypatch.setattr(commands, "compile_document", fail)  # the brief compiled afresh by build
+    monkeypatch.setattr(commands, "compile_document", fail)  # the brief, compiled afresh
     code, out = build(built)
     assert code == 1 and "PDF not made" in out and "nothing swapped in" in out
     assert tree(built / "site") == before

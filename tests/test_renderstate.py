@@ -123,3 +123,18 @@ def test_a_damaged_state_or_clean_renders_every_page(project: Path) -> None:
     assert _build(project).endswith("(no earlier build recorded)")
     assert _build(project, clean=True).endswith("(--clean)")
     assert _rendered(_build(project)) == 0
+
+
+def test_build_refuses_a_cache_folder_bookgen_did_not_make(tmp_path: Path) -> None:
+    """`bookgen build --cache-dir` on someone's folder: one error line, exit 1, nothing written
+    (not the docs tree, not the site, nothing in that folder)."""
+    root = make_project(tmp_path, REPO_ROOT)
+    foreign = root / "notes"
+    foreign.mkdir()
+    (foreign / "mine.txt").write_text("keep me", "utf-8")
+    out = io.StringIO()
+    assert build(Paths(root), out=out, cache_dir=foreign) == 1
+    assert f"error: {foreign} exists and was not made by bookgen; move it away or give another with " \
+           "--cache-dir (nothing in it was touched)\n" in out.getvalue()
+    assert sorted(p.name for p in foreign.iterdir()) == ["mine.txt"]
+    assert not (root / "build").exists() and not (root / "site").exists()
