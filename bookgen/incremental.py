@@ -3,7 +3,8 @@
 The common edit while serving touches annotations. For such an edit the pages that can change are:
 every page that cited a changed annotation last time (read from its footnote labels ``[^id]`` and
 anchors ``id="a-id"``), every page the changed annotation belongs to now or before (each page kind's ``homes``: its source,
-actors and their affiliations, issues and their parents, date, event date), and the pages of every
+actors and their affiliations, issues and their parents, date, event date; with the pages continuing
+their long lists, :mod:`bookgen.paging`, unless only its wording changed), and the pages of every
 kind that ``lists_annotations`` unless only the annotation's wording changed and no source's
 coverage did (both declared in :mod:`bookgen.pagekinds`). Any other change (actors,
 issues, events, claims, sources, source texts, templates, the title, or the set of pages) renders
@@ -52,10 +53,12 @@ def pages_to_render(book: Book, changes: Iterable[AnnotationChange], sources: It
     pages.update(L.source_path(sid) for sid in sources)
     for change in changes:
         pages |= cited_on.get(change.id, set())
-        pages |= change.old_homes
+        homes = set(change.old_homes)
         ann = book.annotations.get(change.id)
         if ann is not None:
-            pages |= pagekinds.annotation_pages(book, ann)
+            homes |= pagekinds.annotation_pages(book, ann)
+        # an annotation added, removed or moved can shift every later item of its homes' long lists
+        pages |= homes if change.wording_only else pagekinds.with_continuations(book, homes)
     return pages
 
 

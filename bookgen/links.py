@@ -304,7 +304,8 @@ class PageLinks:
         return link(event.title, self.url(date_path(event.date), f"event-{event.id}"))
 
     def claim(self, claim_id: str) -> Md:
-        return link(self.book.claims[EntityId(claim_id)].title, self.url(CLAIMS, _claims.anchor(claim_id)))
+        page = _claims.page_of_claim(self.book)[claim_id]
+        return link(self.book.claims[EntityId(claim_id)].title, self.url(page, _claims.anchor(claim_id)))
 
     def page(self, target: str, text: str, anchor: str | None = None) -> Md:
         return link(text, self.url(target, anchor))

@@ -7,6 +7,7 @@ actor or a date, which events involve whom — is computed here once, so templat
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from types import MappingProxyType
@@ -80,6 +81,12 @@ class Book:
     members: Mapping[EntityId, tuple[Actor, ...]]  # actors whose affiliation is this actor
     camp_of: Mapping[EntityId, Camp]  # every actor's camp (its own, its affiliation's, or "others")
     issue_depth: Mapping[EntityId, int]  # 0 for an issue, 1 for a sub-issue, 2 for its sub-issues...
+
+    @functools.cached_property
+    def derived(self) -> dict[tuple[object, ...], object]:
+        """Values worked out from this book and kept with it (a Book never changes): the long lists
+        page kinds split over pages (:func:`bookgen.paging.cached`)."""
+        return {}
 
     def block(self, source: EntityId, number: int) -> Block:
         return self.texts[source].blocks[number - 1]

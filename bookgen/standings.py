@@ -44,6 +44,7 @@ class CampStanding:
     latest: tuple[Annotation, ...]  # each actor's newest position, newest first
     earlier: tuple[Annotation, ...]  # the rest, newest first
     more: int = 0  # actors with a position not listed here (the overview's short form)
+    more_earlier: int = 0  # earlier positions not listed here (an issue page's bounded form)
 
     @property
     def reported(self) -> bool:
@@ -55,6 +56,20 @@ def in_short(standings: list[CampStanding], actors: int = OVERVIEW_ACTORS) -> li
     how many actors more (the overview is in the brief, whose length must not grow with the book;
     the issue's own page lists them all)."""
     return [dataclasses.replace(st, latest=st.latest[:actors], earlier=(), more=max(0, len(st.latest) - actors))
+            for st in standings]
+
+
+ISSUE_ACTORS = 12  # an issue's page lists at most this many actors' latest positions per camp
+ISSUE_EARLIER = 6  # ...and at most this many earlier positions per camp
+
+
+def on_issue_page(standings: list[CampStanding]) -> list[CampStanding]:
+    """An issue page's form of its standings: per camp the :data:`ISSUE_ACTORS` newest actors'
+    positions and the :data:`ISSUE_EARLIER` newest earlier ones, and how many more (the page lists
+    those under what the sources report, so its length does not grow with the book)."""
+    return [dataclasses.replace(st, latest=st.latest[:ISSUE_ACTORS], earlier=st.earlier[:ISSUE_EARLIER],
+                                more=max(0, len(st.latest) - ISSUE_ACTORS),
+                                more_earlier=max(0, len(st.earlier) - ISSUE_EARLIER))
             for st in standings]
 
 

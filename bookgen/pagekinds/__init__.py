@@ -25,6 +25,7 @@ import pkgutil
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
 
+from bookgen import paging
 from bookgen.entities import Annotation
 from bookgen.model import Book
 
@@ -41,13 +42,15 @@ class Page:
 
     ``context`` is computed only when the page is rendered, so listing pages costs little.
     ``parent`` is the path of the page it nests under in the navigation (a sub-issue under its
-    issue), if any."""
+    issue), if any. ``part_of``: the page whose long lists this page continues
+    (:mod:`bookgen.paging`); such pages are linked from their owner, not from the navigation."""
 
     path: str
     template: str
     title: str
     context: Context = no_context
     parent: str | None = None
+    part_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,28 @@ def kind(name: str) -> PageKind:
     raise KeyError(name)
 
 
+def continuation_pages(parts: dict[str, list[paging.Part]]) -> list[Page]:
+    """The pages continuing an owner page's long lists (all but each list's first part), laid out
+    by ``continued.md.j2``."""
+    out = []
+    for pieces in parts.values():
+        for part in pieces[1:]:
+            title = f"{part.owner_title}: {part.section.title}, {part.first}–{part.last} of {part.total}"
+            out.append(Page(part.path, "continued.md.j2", title, lambda part=part: {"part": part}, part_of=part.owner))
+    return out
+
+
+def continuations(book: Book) -> dict[str, tuple[str, ...]]:
+    """Owner page -> the pages continuing its long lists."""
+    def compute() -> dict[str, tuple[str, ...]]:
+        out: dict[str, list[str]] = {}
+        for p in pages(book):
+            if p.part_of is not None:
+                out.setdefault(p.part_of, []).append(p.path)
+        return {k: tuple(v) for k, v in out.items()}
+    return paging.cached(book, ("continuations",), compute)
+
+
 def pages(book: Book) -> Iterator[Page]:
     """Every page of the book: overview pages first, then entity pages, in a fixed order."""
     entries: list[Page] = []
@@ -158,7 +183,7 @@ def navigation(book: Book, limit: int = NAV_LIMIT) -> list[Any]:
     for k in sorted((k for k in kinds() if k.nav), key=lambda k: k.nav.order):  # type: ignore[union-attr]
         place = k.nav
         assert place is not None
-        made = k.pages(book)
+        made = [p for p in k.pages(book) if p.part_of is None]
         title = html.escape(place.title)
         if k.index is None:
             nav.append({title: made[0].path} if len(made) == 1 else
@@ -188,14 +213,21 @@ def _nested(entries: list[Page]) -> list[Any]:
 
 
 def nav_overflow(book: Book, limit: int = NAV_LIMIT) -> list[str]:
-    """``not_in_nav`` patterns for the entries of sections too long for the navigation."""
+    """``not_in_nav`` patterns for the entries of sections too long for the navigation, and for
+    the pages continuing long lists (``issues/*/*.md``: the folders next to their owners)."""
     out = []
     for k in kinds():
-        if k.nav is None or k.index is None:
+        if k.nav is None:
             continue
-        if len(k.pages(book)) - 1 > limit:
+        made = k.pages(book)
+        entries = [p for p in made if p.part_of is None and p.path != k.index]
+        if k.index is not None and len(entries) > limit:
             out.append(f"/{k.index.rpartition('/')[0]}/*.md")
-    return out
+        for p in made:
+            if p.part_of is not None:
+                folder = p.part_of.rpartition("/")[0]
+                out.append(f"/{folder}/*/*.md" if folder else f"/{p.part_of.removesuffix('.md')}/*.md")
+    return list(dict.fromkeys(out))
 
 
 # print ------------------------------------------------------------------------------------------------
@@ -226,11 +258,22 @@ def print_chapters(book: Book, brief: bool = False) -> list[PrintChapter]:
 
 # incremental rendering ----------------------------------------------------------------------------
 def listing_pages(book: Book) -> set[str]:
-    """Pages that list annotations across the book (home, indexes, overview...)."""
+    """Pages that list annotations across the book (home, indexes, overview...), with the pages
+    continuing their lists."""
     out: set[str] = set()
     for k in kinds():
         if k.lists_annotations:
             out.update([k.index] if k.index is not None else (p.path for p in k.pages(book)))
+    return with_continuations(book, out)
+
+
+def with_continuations(book: Book, owners: Iterable[str]) -> set[str]:
+    """``owners`` and the pages continuing their lists: where an item added, removed or moved
+    (a new date, say) can shift every later item to another page."""
+    conts = continuations(book)
+    out = set(owners)
+    for page in list(out):
+        out.update(conts.get(page, ()))
     return out
 
 
@@ -243,5 +286,6 @@ def annotation_pages(book: Book, ann: Annotation) -> set[str]:
     return out
 
 
-__all__ = ["PrintPlace", "NavPlace", "Page", "PageKind", "PrintChapter", "annotation_pages", "kind",
-           "kinds", "lineage", "listing_pages", "nav_overflow", "navigation", "no_context", "pages", "print_chapters"]
+__all__ = ["PrintPlace", "NavPlace", "Page", "PageKind", "PrintChapter", "annotation_pages", "continuation_pages",
+           "continuations", "kind", "kinds", "lineage", "listing_pages", "nav_overflow", "navigation", "no_context",
+           "pages", "print_chapters", "with_continuations"]

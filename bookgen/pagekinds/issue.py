@@ -1,30 +1,43 @@
-"""Issues: the index of issues and a page per issue."""
+"""Issues: the index of issues and a page per issue (its long lists continued on pages of their own)."""
 
 from __future__ import annotations
 
 from typing import Any, Iterator
 
+from bookgen import paging
 from bookgen import views as V
 from bookgen.entities import Annotation
 from bookgen.ids import EntityId
 from bookgen.model import Book
-from bookgen.pagekinds import NavPlace, Page, PageKind, PrintPlace, lineage
-from bookgen.standings import where_each_side_stands
+from bookgen.pagekinds import NavPlace, Page, PageKind, PrintPlace, continuation_pages, lineage
+from bookgen.standings import CampStanding, on_issue_page, where_each_side_stands
 
 INDEX = "issues/index.md"
+REPORTS = paging.Section("reports", "What the sources report", "annotation_list")
+TIMELINE = paging.Section("timeline", "Timeline", "timeline_table")
 
 
 def path(issue_id: str) -> str:
     return f"issues/{issue_id}.md"
 
 
+def _lists(book: Book, i: EntityId) -> tuple[list[CampStanding], dict[str, list[paging.Part]]]:
+    """An issue's standings as its page shows them, and its long lists as pages."""
+    def compute() -> tuple[list[CampStanding], dict[str, list[paging.Part]]]:
+        standings = on_issue_page(where_each_side_stands(book, i))
+        stands = {a.id for st in standings for a in st.latest + st.earlier}
+        reported = V.distinct_passages(a for a in book.by_issue.get(i, ()) if a.id not in stands)
+        parts = paging.split(path(i), book.issues[i].title, {REPORTS: reported, TIMELINE: V.timeline(book, issue=i)})
+        return standings, parts
+    return paging.cached(book, ("issue", i), compute)
+
+
 def _context(book: Book, i: EntityId) -> dict[str, Any]:
     x = book.issues[i]
-    standings = where_each_side_stands(book, i)
-    stands = {a.id for st in standings for a in st.latest + st.earlier}
-    return {"issue": x, "items": V.timeline(book, issue=i), "tags": V.issue_tags(book, x),
-            "standings": standings,
-            "reported": V.distinct_passages(a for a in book.by_issue.get(i, ()) if a.id not in stands)}
+    standings, parts = _lists(book, i)
+    first = paging.first_parts(parts)
+    return {"issue": x, "tags": V.issue_tags(book, x), "standings": standings,
+            "reported": first[REPORTS.name], "items": first[TIMELINE.name]}
 
 
 def _index_context(book: Book) -> dict[str, Any]:
@@ -36,6 +49,7 @@ def _pages(book: Book) -> list[Page]:
     for i, x in book.issues.items():
         parent = path(x.parent) if x.parent in book.issues else None
         out.append(Page(path(i), "issue.md.j2", x.title, lambda i=i: _context(book, i), parent))
+        out += continuation_pages(_lists(book, i)[1])
     return out
 
 
