@@ -69,6 +69,11 @@ class Part:
         return self.first + len(self.items) - 1
 
     @property
+    def span(self) -> str:
+        """Which items this page holds: "101–200", or "7" for one."""
+        return f"{self.first}–{self.last}" if self.last > self.first else str(self.first)
+
+    @property
     def owner(self) -> str:
         return self.paths[0]
 

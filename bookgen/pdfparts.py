@@ -231,9 +231,11 @@ def _referenced(parts: list[Part]) -> set[str]:
 
 def _probe(labels: list[str]) -> str:
     names = ", ".join(string(t) for t in labels) + ("," if len(labels) == 1 else "")
-    return (f"\n#context {{ let out = (:); for l in ({names}) {{ out.insert(l, locate(label(l)).position()) }}; "
+    # placed, so it takes no room: as a paragraph of its own, it spilled onto a new page when the
+    # last page was full, and pass 1 counted a page pass 2 did not make
+    return (f"\n\n#place(context {{ let out = (:); for l in ({names}) {{ out.insert(l, locate(label(l)).position()) }}; "
             f"[#metadata((positions: out, pages: here().page(), notes: counter(footnote).get().first())) "
-            f"<{PROBE}>] }}\n")
+            f"<{PROBE}>] }})\n")
 
 
 def _pt(value: str) -> float:
@@ -275,7 +277,7 @@ def render_full_pdf(book: Book, pages: Mapping[str, str], out_pdf: Path, paper: 
 
         def head1(part: Part) -> str:
             setup = part_setup(part.index == 0, part.continues, first_note=part.first_note)
-            return preamble(book.title, date, paper, pageref_pass1(width), setup)
+            return preamble(book.title, date, paper, pageref_pass1(width, parts=True), setup)
 
         def laid_out(part: Part) -> None:
             check_glyphs(part.body.read_text("utf-8"), fonts)

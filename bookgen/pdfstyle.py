@@ -148,12 +148,17 @@ def _fill(template: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: values[m.group(1)], template)
 
 
-def pageref_pass1(width: str) -> str:
-    """Pass 1: where each "(p. N)" goes, a box as wide as the widest the book can need, holding the
-    same kind of text (hidden), so both passes lay out the same lines."""
-    return (f"#let pageref(target) = text(size: 0.8em, box(width: {width})[#h(1fr)#hide[(p.~888)]])\n"
-            f"#let pageref-num(target) = box(width: {width})[#h(1fr)#hide[888]]\n"
-            f"#let srclink(target, body) = body")
+PASS1_PAGE = 888  # the number pass 1 prints where a page reference goes (as wide as any in its box)
+
+
+def pageref_pass1(width: str, parts: bool = False) -> str:
+    """Pass 1: the very same page references pass 2 prints (:func:`pageref_parts` for a part of the
+    full book, else :func:`pageref_pass2`), each with :data:`PASS1_PAGE` for its number, so both
+    passes lay out the same lines. (Hidden text in a plain box, as before, broke lines otherwise
+    than the linked text of pass 2 and once made pass 1 a page longer.)"""
+    if parts:
+        return pageref_parts(width, {}, default=True)
+    return pageref_pass2(width, {}, default=True)
 
 
 def _pageref(width: str, page: str, dest: str) -> str:
@@ -163,22 +168,32 @@ def _pageref(width: str, page: str, dest: str) -> str:
             f"link({dest})[#h(1fr);(p.~#p;)])) }}\n")
 
 
-def pageref_pass2(width: str, positions: dict[str, tuple[int, str, str]]) -> str:
-    """``positions``: label name -> (page, x, y) with x and y as Typst lengths (``12.5pt``)."""
-    table = ", ".join(f"{string(k)}: (page: {p}, x: {x}, y: {y})" for k, (p, x, y) in sorted(positions.items()))
-    return (f"#let bgpos = ({table}{',' if len(positions) == 1 else ''}{':' if not positions else ''})\n"
-            + _pageref(width, "bgpos.at(str(target)).page", "bgpos.at(str(target))")
-            + "#let srclink(target, body) = link(bgpos.at(str(target)), body)")
+def _table(entries: list[str]) -> str:
+    """A Typst dictionary literal of ``key: value`` entries."""
+    return f"({', '.join(entries)}{',' if len(entries) == 1 else ''}{':' if not entries else ''})"
 
 
-def pageref_parts(width: str, pages: dict[str, int]) -> str:
+def pageref_pass2(width: str, positions: dict[str, tuple[int, str, str]], default: bool = False) -> str:
+    """``positions``: label name -> (page, x, y) with x and y as Typst lengths (``12.5pt``);
+    ``default``: any other label gets page :data:`PASS1_PAGE`'s number, linked to the first page."""
+    table = _table([f"{string(k)}: (page: {p}, x: {x}, y: {y})" for k, (p, x, y) in sorted(positions.items())])
+    at = f"bgpos.at(str(target){', default: (page: 1, x: 0pt, y: 0pt)' if default else ''})"
+    page = str(PASS1_PAGE) if default else f"{at}.page"
+    return (f"#let bgpos = {table}\n" + _pageref(width, page, at)
+            + f"#let pageref-num(target) = link({at}, box(width: {width})[#h(1fr)#{page}])\n"
+            + f"#let srclink(target, body) = link({at}, body)")
+
+
+def pageref_parts(width: str, pages: dict[str, int], default: bool = False) -> str:
     """Pass 2 of a part of the full book: ``pages`` is label -> page in the whole book; the links
-    are ``bookgen:LABEL`` URIs, which :mod:`bookgen.pdfmerge` turns into jumps within the book."""
-    table = ", ".join(f"{string(k)}: {p}" for k, p in sorted(pages.items()))
-    return (f"#let bgpage = ({table}{',' if len(pages) == 1 else ''}{':' if not pages else ''})\n"
-            + _pageref(width, "bgpage.at(str(target))", '"bookgen:" + str(target)')
+    are ``bookgen:LABEL`` URIs, which :mod:`bookgen.pdfmerge` turns into jumps within the book;
+    ``default``: any other label gets page :data:`PASS1_PAGE`."""
+    table = _table([f"{string(k)}: {p}" for k, p in sorted(pages.items())])
+    page = f"bgpage.at(str(target){f', default: {PASS1_PAGE}' if default else ''})"
+    return (f"#let bgpage = {table}\n"
+            + _pageref(width, page, '"bookgen:" + str(target)')
             + f"#let pageref-num(target) = link(\"bookgen:\" + str(target), box(width: {width})["
-            f"#h(1fr)#bgpage.at(str(target))])\n"
+            f"#h(1fr)#{page}])\n"
             f"#let srclink(target, body) = link(\"bookgen:\" + str(target), body)")
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import io
 import re
-import sys
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Iterator
 
@@ -234,3 +235,25 @@ def test_an_annotation_added_to_a_long_list_gives_a_full_render(project: Path) -
 """, "utf-8")
     _build(project)
     _same_as_full_render(project)
+
+
+# print ------------------------------------------------------------------------------------------------
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils missing; `make test-deps` installs them")
+def test_the_full_book_prints_continuation_pages_after_their_owner(tmp_path: Path, small_pages: None) -> None:
+    """Also a regression test: page references in bold text (a status "per Volodymyr Zelensky") once
+    wrapped inside their boxes in pass 1 only, and this book failed with "the parts made 152 pages,
+    pass 1 counted 153"."""
+    from bookgen.pdfparts import render_full_pdf
+
+    book = check(REPO_ROOT).book
+    assert book is not None
+    pages = render_pages(book, REPO_ROOT / "templates")
+    out = tmp_path / "book.pdf"
+    render_full_pdf(book, pages, out)
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    text = re.sub(r"\s+", " ", text)
+    title = book.issues["peace-framework"].title
+    first = text.index(f"{title}: What the sources report, 6–10 of")
+    assert text.index(f"{title}: What the sources report, 11–15 of") > first
+    assert "Pages:" not in text and "Continued from" not in text  # the pager is for the web only

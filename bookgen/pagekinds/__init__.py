@@ -129,7 +129,7 @@ def continuation_pages(parts: dict[str, list[paging.Part]]) -> list[Page]:
     out = []
     for pieces in parts.values():
         for part in pieces[1:]:
-            title = f"{part.owner_title}: {part.section.title}, {part.first}–{part.last} of {part.total}"
+            title = f"{part.owner_title}: {part.section.title}, {part.span} of {part.total}"
             out.append(Page(part.path, "continued.md.j2", title, lambda part=part: {"part": part}, part_of=part.owner))
     return out
 
