@@ -14,8 +14,9 @@ itself from every page. For a page whose key is in the cache:
 * ``on_page_markdown`` gives MkDocs an empty document (no Markdown conversion: about two thirds of a
   clean build), front matter ``template`` names an empty template (no theme rendering, nothing
   written) and ``search: exclude`` (no HTML parsing by the search plugin: about a quarter);
-* ``on_page_content`` puts back the page's title, anchor ids and links (MkDocs validates every
-  page's anchor links against every other page, as in a clean build);
+* ``on_page_content`` puts back the page's title, anchor ids and links, the last two decoded only
+  when MkDocs' anchor check needs them (:mod:`bookgen.sitelinks`: a cached page's links are checked
+  when one leads to a page rendered again, or when not all of them held last time);
 * ``on_post_build`` copies the cached HTML in and writes the search index with each cached page's
   entries in its place, in page order, with the search plugin's own serialisation.
 
@@ -37,6 +38,7 @@ temporary folder inside the cache folder meanwhile, so the build holds one page'
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import functools
 import hashlib
@@ -56,9 +58,10 @@ from typing import Any, Callable, Iterator, TextIO
 
 from mkdocs.plugins import BasePlugin, event_priority
 
+from bookgen.sitelinks import Entry, StoredAnchors, StoredLinks, links_hold
 from bookgen.write import atomic_write
 
-FORMAT = 1
+FORMAT = 2  # 2: anchors and links kept as JSON text, decoded when needed (bookgen.sitelinks)
 MANIFEST = "manifest.json"
 MARKER = ".bookgen-site-cache"
 EMPTY_TEMPLATE = "bookgen-cached.html"  # in bookgen/theme: renders to nothing, so MkDocs writes nothing
@@ -79,19 +82,6 @@ class CacheFolderError(Exception):
 
 class Unprovable(Exception):
     """Something in the configuration cannot be shown not to affect other pages."""
-
-
-@dataclass
-class Entry:
-    """What the cache holds for one page (its HTML and search entries are files named by ``key``)."""
-
-    key: str
-    title: str | None
-    anchors: list[str]
-    links: dict[str, dict[str, str]]
-
-    def as_json(self) -> dict[str, Any]:
-        return {"key": self.key, "title": self.title, "anchors": self.anchors, "links": self.links}
 
 
 @dataclass
@@ -180,9 +170,7 @@ class SiteCache:
             data = json.loads((self.folder / MANIFEST).read_text("utf-8"))
             if data.get("format") != FORMAT:
                 return _Old()
-            pages = {src: Entry(str(e["key"]), e["title"], list(e["anchors"]),
-                                {str(t): {str(a): str(u) for a, u in links.items()} for t, links in e["links"].items()})
-                     for src, e in data["pages"].items()}
+            pages = {src: Entry.from_json(e) for src, e in data["pages"].items()}
             return _Old(str(data["digest"]), str(data["nav"]), {str(k): str(v) for k, v in data["files"].items()}, pages)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return _Old()
@@ -236,6 +224,7 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         self.keys: dict[str, str] = {}
         self.hits: dict[str, Entry] = {}
         self.fresh: dict[str, Entry] = {}
+        self._rendered_pages: set[str] | None = None
         self.site_dir = Path()
         self.search_json: Path | None = None
 
@@ -299,14 +288,16 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         if entry is None:
             return self._set_aside(page, html)
         page.title = entry.title
-        page.present_anchor_ids = set(entry.anchors)
-        links = {}
-        for target, anchors in entry.links.items():
-            f = files.get_file_from_path(target)  # there: no file of the last build is gone (on_files)
-            if f is not None:
-                links[f] = dict(anchors)
-        page.links_to_anchors = links if page.links_to_anchors is not None else None
+        page.present_anchor_ids = StoredAnchors(entry.anchors)
+        if page.links_to_anchors is not None:
+            page.links_to_anchors = StoredLinks(entry, self._rendered, files.get_file_from_path)
         return html
+
+    def _rendered(self) -> set[str]:
+        """The pages rendered in this build (asked once every page is built, by MkDocs' anchor check)."""
+        if self._rendered_pages is None:
+            self._rendered_pages = self.keys.keys() - self.hits.keys()
+        return self._rendered_pages
 
     def _set_aside(self, page: Any, html: str) -> str:
         """MkDocs converts every page before it writes any: each page's HTML (and its Markdown, no
@@ -348,10 +339,11 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
             if src in self.hits:
                 Path(page.file.abs_dest_path).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(self.cache.html(self.hits[src].key), page.file.abs_dest_path)
+                if isinstance(page.links_to_anchors, StoredLinks) and page.links_to_anchors.checked:
+                    self.hits[src] = dataclasses.replace(self.hits[src], links_ok=links_hold(page))
             elif src in self.keys:
                 key = self.keys[src]
-                self.fresh[src] = Entry(key, page.title, sorted(page.present_anchor_ids or ()),
-                                        {f.src_uri: dict(a) for f, a in (page.links_to_anchors or {}).items()})
+                self.fresh[src] = Entry.of_page(key, page)
                 dest = Path(page.file.abs_dest_path)
                 if not self.cache.html(key).is_file():
                     _copy_atomic(dest, self.cache.html(key)) if dest.is_file() else None

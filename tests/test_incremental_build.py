@@ -175,3 +175,50 @@ def test_a_cache_folder_bookgen_did_not_make_is_refused(tmp_path: Path) -> None:
         build_site(root, result.book, paths.docs, paths.site, SiteCache(foreign))
     assert (foreign / "mine.txt").read_text("utf-8") == "keep me"
     assert sorted(p.name for p in foreign.iterdir()) == ["mine.txt"]
+
+
+def test_a_cached_page_linking_to_an_anchor_gone_from_a_rendered_page_fails_as_in_a_clean_build(
+        tmp_path: Path) -> None:
+    """Cached pages' links are checked only when they may have broken (bookgen/sitelinks.py): a
+    link into a page rendered again is checked, so an anchor gone from it fails the strict build."""
+    root = make_project(tmp_path)
+    _both(root)
+    paths = Paths(root)
+    result = check(root)
+    assert result.book is not None
+    source = next(p for p in sorted((paths.docs / "sources").glob("*.md")) if 'id="a-' in p.read_text("utf-8"))
+    text = source.read_text("utf-8")
+    anchor = text.split('id="a-', 1)[1].split('"', 1)[0]
+    linking = next(p for p in sorted(paths.docs.rglob("*.md")) if p != source
+                   and f"{source.name}#a-{anchor}" in p.read_text("utf-8"))
+    source.write_text(text.replace(f'id="a-{anchor}"', 'id="a-renamed-by-the-test"'), "utf-8")  # by hand
+    with pytest.raises(SiteBuildError) as failed:
+        build_site(root, result.book, paths.docs, paths.site, SiteCache(root / "build" / "site-cache"))
+    shown = failed.value.problems.render()
+    assert linking.relative_to(root).as_posix() in shown and f"#a-{anchor}" in shown
+
+
+def test_cached_pages_links_are_not_decoded_when_nothing_they_lead_to_changed(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    _both(root)
+    manifest = json.loads((root / "build" / "site-cache" / MANIFEST).read_text("utf-8"))
+    entry = next(iter(manifest["pages"].values()))
+    assert isinstance(entry["anchors"], str) and isinstance(entry["links"], str) and entry["links_ok"] is True
+    outcome = _both(root)  # nothing changed: every page cached, the site as a clean build makes it
+    assert outcome.rendered == 0
+
+
+def test_stored_links_are_given_back_only_when_they_may_have_broken() -> None:
+    from bookgen.sitelinks import Entry, StoredAnchors, StoredLinks
+
+    links = json.dumps({"a.md": {"x": "a.md#x"}, "b.md": {"y": "b.md#y"}})
+    files = {"a.md": "FILE-A", "b.md": "FILE-B"}
+
+    def given(ok: bool, rendered: set[str]) -> dict:
+        entry = Entry("k", "T", '["p"]', links, "a.md\nb.md", ok)
+        return dict(StoredLinks(entry, lambda: rendered, files.get))
+
+    assert given(True, {"c.md"}) == {}  # nothing it leads to was rendered: nothing to check
+    assert given(True, {"b.md"}) == {"FILE-A": {"x": "a.md#x"}, "FILE-B": {"y": "b.md#y"}}
+    assert given(False, set()) == {"FILE-A": {"x": "a.md#x"}, "FILE-B": {"y": "b.md#y"}}  # warned last time
+    assert "p" in StoredAnchors('["p", "q"]') and "z" not in StoredAnchors('["p"]') and len(StoredAnchors('["p"]')) == 1
