@@ -19,6 +19,7 @@ from bookgen import collector, memo, renderstate, servenav, swap
 from bookgen.exports import iter_export_files
 from bookgen.incremental import IncrementalRenderer, cited_ids
 from bookgen.model import Book
+from bookgen.parsedcache import ParsedFiles
 from bookgen.fonts import FontSet, locate_missing
 from bookgen.pdf import (FULL_PDF_NAME, PDF_NAME, MissingGlyphs, PdfBuildError, chapters, compile_document,
                          content_version, typst_document, write_pdf)
@@ -197,9 +198,10 @@ def brief_pages(book: Book, paths: Paths, pages: Mapping[str, str]) -> Mapping[s
     return collections.ChainMap(own, pages)  # type: ignore[arg-type]
 
 
-def checked_book(paths: Paths, out: TextIO, strict: bool = False) -> Book | None:
-    """check and report; the Book, or None (having said so) when nothing may be written."""
-    result = check(paths.root)
+def checked_book(paths: Paths, out: TextIO, strict: bool = False, parsed: ParsedFiles | None = None) -> Book | None:
+    """check and report; the Book, or None (having said so) when nothing may be written.
+    ``parsed``: content files an earlier build read (:mod:`bookgen.parsedcache`)."""
+    result = check(paths.root, parsed=parsed)
     report(result, out=out)
     if result.problems.errors or (strict and result.problems.warnings) or result.book is None:
         out.write("nothing written: fix the errors above first\n")
@@ -284,9 +286,10 @@ def _stage(paths: Paths, out: TextIO, strict: bool, paper: str, full: bool, cach
     ``pdf`` False (the benchmark only) makes no PDF: the site takes the one already in ``build/``.
     The Book is let go when this returns: the engine does not need it (hundreds of MB at 10,000
     sources)."""
-    from bookgen.sitecache import CacheFolderError
+    from bookgen.sitecache import MARKER, CacheFolderError
 
-    book = checked_book(paths, out, strict)
+    parsed = ParsedFiles(cache.folder if (cache.folder / MARKER).is_file() and not cache.clean else None)
+    book = checked_book(paths, out, strict, parsed)
     if book is None:
         return None
     try:
@@ -306,7 +309,7 @@ def _stage(paths: Paths, out: TextIO, strict: bool, paper: str, full: bool, cach
         for rel, data in extra_files(book, paths, full):
             docs.add(rel, data)
         written = docs.commit()
-        _record(plan, paths, cache, out)
+        _record(plan, paths, cache, out, parsed)
     out.write(f"docs: {len(written.written)} page(s) written, {written.unchanged} unchanged, "
               f"{len(written.deleted)} removed in {paths.docs}\n")
     return engine_settings(paths.root, book, paths.docs, paths.site.resolve())
@@ -327,8 +330,9 @@ def _site(paths: Paths, settings: dict[str, Any], cache: SiteCache, engine: str,
     return 0
 
 
-def _record(plan: renderstate.Plan, paths: Paths, cache: SiteCache, out: TextIO) -> None:
-    """Note what this build rendered; if that fails, forget the last state (the next build renders all)."""
+def _record(plan: renderstate.Plan, paths: Paths, cache: SiteCache, out: TextIO, parsed: ParsedFiles) -> None:
+    """Note what this build rendered, and the content files it read; if that fails, forget the last
+    state (the next build renders all)."""
     if plan.only is None:
         out.write(f"pages: all {len(plan.state.paths)} rendered ({plan.why_all})\n")
     else:
@@ -337,6 +341,8 @@ def _record(plan: renderstate.Plan, paths: Paths, cache: SiteCache, out: TextIO)
     try:
         cache.prepare()
         renderstate.record(plan, paths.docs, cache.folder)
+        parsed.folder = cache.folder
+        parsed.save()
     except OSError as exc:
         with contextlib.suppress(OSError):
             renderstate.forget(cache.folder)

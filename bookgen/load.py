@@ -16,11 +16,12 @@ from pathlib import Path
 
 from bookgen import memo
 from bookgen.ids import EntityId, id_problem
+from bookgen.parsedcache import ParsedFiles
 from bookgen.problems import Problems
 from bookgen.safepaths import check_folder, check_project, is_inside, real
 from bookgen.sourcetext import Block, text_lines
 from bookgen.transcript import rules_of, split_source
-from bookgen.yamlstrict import YamlDocument, decode_text, read_yaml, too_large
+from bookgen.yamlstrict import YamlDocument, decode_text, document_from, read_yaml, too_large
 
 # content sub-folder -> schema name
 KINDS: dict[str, str] = {
@@ -70,8 +71,9 @@ def display_path(root: Path, path: Path) -> str:
                    for ch in shown)
 
 
-def load_content(root: Path, problems: Problems) -> LoadedContent:
-    """Read ``content/`` and the source files it names, collecting every problem."""
+def load_content(root: Path, problems: Problems, parsed: ParsedFiles | None = None) -> LoadedContent:
+    """Read ``content/`` and the source files it names, collecting every problem; ``parsed``: the
+    values of files an earlier build read (:mod:`bookgen.parsedcache`)."""
     loaded = LoadedContent(root=root, docs={kind: {} for kind in KINDS})
     content = root / "content"
     outside = check_project(root, problems)  # folders whose links lead out of the project: not read
@@ -108,7 +110,7 @@ def load_content(root: Path, problems: Problems) -> LoadedContent:
                 continue
             if too_large(path.stat().st_size, shown, problems):  # before reading a huge file
                 continue
-            doc = _read_yaml_remembered(path.read_bytes(), shown, problems)
+            doc = _read_yaml_remembered(path.read_bytes(), shown, problems, parsed)
             if doc is not None:
                 loaded.docs[kind][entity_id] = doc
             else:
@@ -155,7 +157,18 @@ def check_original(root: Path, doc: YamlDocument, problems: Problems) -> None:
 _READ: dict[str, tuple[bytes, YamlDocument]] = {}
 
 
-def _read_yaml_remembered(raw: bytes, shown: str, problems: Problems) -> YamlDocument | None:
+def _read_yaml_remembered(raw: bytes, shown: str, problems: Problems,
+                          parsed: ParsedFiles | None = None) -> YamlDocument | None:
+    if parsed is not None:  # bookgen build: files read without problems by the last build
+        digest = hashlib.sha256(raw).digest()
+        found, value = parsed.get(digest)
+        if found:
+            return document_from(raw, shown, value)
+        before = len(problems.items)
+        doc = read_yaml(raw, shown, problems)
+        if doc is not None and len(problems.items) == before:
+            parsed.put(digest, doc.data)
+        return doc
     if not memo.ENABLED:
         return read_yaml(raw, shown, problems)
     digest = hashlib.sha256(raw).digest()

@@ -20,6 +20,7 @@ from bookgen.drift import report_drift
 from bookgen.entities import Entities
 from bookgen.load import LoadedContent, load_content
 from bookgen.model import Book, build_book
+from bookgen.parsedcache import ParsedFiles
 from bookgen.problems import Problems
 from bookgen.validate import validate
 from bookgen.voicecheck import check_voices
@@ -58,17 +59,18 @@ def _timed(timings: dict[str, float], name: str, fn: Callable[[], object]) -> ob
     return out
 
 
-def check(root: Path, build: bool = True) -> CheckResult:
-    """Load, validate and anchor everything; add warnings; build the Book if there are no errors."""
+def check(root: Path, build: bool = True, parsed: ParsedFiles | None = None) -> CheckResult:
+    """Load, validate and anchor everything; add warnings; build the Book if there are no errors.
+    ``parsed``: content files an earlier build read (``bookgen build``, :mod:`bookgen.parsedcache`)."""
     with collector.paused():
-        return _check(root, build)
+        return _check(root, build, parsed)
 
 
-def _check(root: Path, build: bool) -> CheckResult:
+def _check(root: Path, build: bool, parsed: ParsedFiles | None = None) -> CheckResult:
     problems = Problems()
     result = CheckResult(problems)
     t = result.timings
-    result.loaded = _timed(t, "load", lambda: load_content(root, problems))  # type: ignore[assignment]
+    result.loaded = _timed(t, "load", lambda: load_content(root, problems, parsed))  # type: ignore[assignment]
     assert result.loaded is not None
     result.entities = _timed(t, "validate", lambda: validate(result.loaded, problems))  # type: ignore[assignment,arg-type]
     assert result.entities is not None

@@ -233,6 +233,12 @@ def read_yaml(raw: bytes, path: str, problems: Problems, max_bytes: int = MAX_YA
     return doc if len(problems.errors) == before else None
 
 
+def document_from(raw: bytes, path: str, data: Any) -> YamlDocument:
+    """The document :func:`read_yaml` gives for ``raw`` when it reads without any problem, its value
+    ``data`` known already (:mod:`bookgen.parsedcache`); positions are worked out if a message needs one."""
+    return YamlDocument(path=path, data=data, text=raw, parser=_Parser)
+
+
 _PLAIN_TAGS = frozenset({None, "", "!", "tag:yaml.org,2002:str", "tag:yaml.org,2002:map",
                          "tag:yaml.org,2002:seq"})
 _INTERNED = 40  # scalars this short (ids, kinds, dates) recur across files: one object each
