@@ -58,11 +58,10 @@ from typing import Any, Callable, Iterator, TextIO
 
 from mkdocs.plugins import BasePlugin, event_priority
 
-from bookgen.sitelinks import Entry, StoredAnchors, StoredLinks, links_hold
+from bookgen.sitelinks import MANIFEST, Entry, Manifest, StoredAnchors, StoredLinks, links_hold, write_manifest
 from bookgen.write import atomic_write
 
-FORMAT = 2  # 2: anchors and links kept as JSON text, decoded when needed (bookgen.sitelinks)
-MANIFEST = "manifest.json"
+FORMAT = 3  # of the cache (part of every key); 3: the manifest a line per page (bookgen.sitelinks)
 MARKER = ".bookgen-site-cache"
 EMPTY_TEMPLATE = "bookgen-cached.html"  # in bookgen/theme: renders to nothing, so MkDocs writes nothing
 THEME_DIR = Path(__file__).resolve().parent / "theme"
@@ -116,6 +115,7 @@ class SiteCache:
         self.clean = clean  # render every page (``bookgen build --clean``); the cache is still rewritten
         self.outcome = Outcome()
         self._last: CachePlugin | None = None
+        self._manifests: list[Manifest] = []  # open for the pages' anchors and links until commit
 
     def check_folder(self) -> None:
         """Refuse a folder bookgen did not make (it would prune files in it)."""
@@ -138,6 +138,7 @@ class SiteCache:
         """Run ``run(config)`` (MkDocs' build) with the cache plugin; once more without the cache
         if the navigation changed under cached pages. Call :meth:`commit` once the site is accepted."""
         self.prepare()
+        self._close_manifests()  # of a build not committed
         with _locked(self.folder / ".lock"), tempfile.TemporaryDirectory(dir=self.folder, prefix=".aside-") as aside:
             plugin = CachePlugin(self, use=not self.clean, aside=Path(aside))
             try:
@@ -165,20 +166,24 @@ class SiteCache:
         return self.folder / "search" / f"{key}.json"
 
     def load(self) -> _Old:
-        """The last build's manifest, or nothing if it is missing, of another format or damaged."""
+        """The last build's manifest, or nothing if it is missing, of another format or damaged
+        (pages' anchors and links are read from it when needed, till :meth:`commit`)."""
+        manifest = Manifest(self.folder)
+        read = manifest.read()
+        self._manifests.append(manifest)
+        if read is None:
+            return _Old()
+        header, pages = read
         try:
-            data = json.loads((self.folder / MANIFEST).read_text("utf-8"))
-            if data.get("format") != FORMAT:
-                return _Old()
-            pages = {src: Entry.from_json(e) for src, e in data["pages"].items()}
-            return _Old(str(data["digest"]), str(data["nav"]), {str(k): str(v) for k, v in data["files"].items()}, pages)
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return _Old(str(header["digest"]), str(header["nav"]),
+                        {str(k): str(v) for k, v in header["files"].items()}, pages)
+        except (KeyError, TypeError, AttributeError):
             return _Old()
 
     def save(self, digest: str, nav: str, files: dict[str, str], pages: dict[str, Entry]) -> None:
-        data = {"format": FORMAT, "digest": digest, "nav": nav, "files": files,
-                "pages": {src: e.as_json() for src, e in sorted(pages.items())}}
-        atomic_write(self.folder / MANIFEST, json.dumps(data, sort_keys=True).encode())
+        write_manifest(self.folder, {"digest": digest, "nav": nav, "files": files}, pages)
+        self._close_manifests()
+        (self.folder / "manifest.json").unlink(missing_ok=True)  # bookgen's format before 3
         keep = {e.key for e in pages.values()}
         for sub in ("pages", "search"):
             for f in (self.folder / sub).iterdir():
@@ -187,7 +192,13 @@ class SiteCache:
 
     def forget(self) -> None:
         """Remove the manifest (the next build renders every page)."""
+        self._close_manifests()
         (self.folder / MANIFEST).unlink(missing_ok=True)
+
+    def _close_manifests(self) -> None:
+        for manifest in self._manifests:
+            manifest.close()
+        self._manifests.clear()
 
 
 @contextlib.contextmanager
@@ -288,7 +299,7 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         if entry is None:
             return self._set_aside(page, html)
         page.title = entry.title
-        page.present_anchor_ids = StoredAnchors(entry.anchors)
+        page.present_anchor_ids = StoredAnchors(entry)
         if page.links_to_anchors is not None:
             page.links_to_anchors = StoredLinks(entry, self._rendered, files.get_file_from_path)
         return html

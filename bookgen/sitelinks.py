@@ -4,8 +4,8 @@ After building every page, MkDocs checks each page's links to anchors (``Page.li
 against the anchor ids of the pages they lead to (``Page.present_anchor_ids``). A page taken from the
 cache (:mod:`bookgen.sitecache`) must take part as if it had been rendered. At 10,000 sources these
 come to some 130 MB of JSON, over 400 MB once decoded; most of it is never needed, since a cached
-page's links can only have broken if a page they lead to was rendered again. So each :class:`Entry`
-keeps them as the JSON text it was stored as, and a cached page is given:
+page's links can only have broken if a page they lead to was rendered again. So they stay in the
+manifest file (:class:`Manifest`, a line per page) until asked for, and a cached page is given:
 
 * :class:`StoredAnchors`: its anchor ids, decoded when a link into the page is checked;
 * :class:`StoredLinks`: its links, decoded when MkDocs checks them, and then only if one of them
@@ -15,40 +15,101 @@ keeps them as the JSON text it was stored as, and a cached page is given:
 
 from __future__ import annotations
 
+import functools
 import json
+import os
+import tempfile
 from collections.abc import Mapping, Set
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from pathlib import Path
+from typing import Any, Callable, Iterator, TextIO
+
+
+MANIFEST = "manifest.lines"
+FORMAT = 3  # a JSON header line, then a line per page (Entry.line); 2 and before: one JSON document
 
 
 @dataclass
 class Entry:
     """What the cache holds for one page (its HTML and search entries are files named by ``key``):
-    its anchor ids and its links to anchors ``{target src_uri: {anchor: link as written}}``, as
-    JSON text; the pages those links lead to, one per line; whether every one held when stored."""
+    whether all its links to anchors held when stored; the pages they lead to (a JSON list); and,
+    from ``stored()``, its anchor ids and its links ``{target src_uri: {anchor: link as written}}``
+    as JSON text: kept in memory for a page rendered now, read from the manifest when asked for."""
 
     key: str
     title: str | None
-    anchors: str
-    links: str
-    targets: str
     links_ok: bool
+    targets: str
+    stored: Callable[[], tuple[str, str]]
 
     @classmethod
     def of_page(cls, key: str, page: Any) -> Entry:
         """A page as MkDocs built it (its anchors and links checked against the pages they lead to)."""
         links = {f.src_uri: dict(a) for f, a in (page.links_to_anchors or {}).items()}
-        return cls(key, page.title, json.dumps(sorted(page.present_anchor_ids or ())), json.dumps(links, sort_keys=True),
-                   "\n".join(sorted(links)), links_hold(page))
+        both = (json.dumps(sorted(page.present_anchor_ids or ())), json.dumps(links, sort_keys=True))
+        return cls(key, page.title, links_hold(page), json.dumps(sorted(links)), lambda: both)
 
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Entry:
-        return cls(str(data["key"]), data["title"], str(data["anchors"]), str(data["links"]), str(data["targets"]),
-                   bool(data["links_ok"]))
+    def line(self, src: str) -> str:
+        """The page's line in the manifest: tab-separated fields, none holding a tab or a newline
+        (JSON escapes them), so a reader can split it without decoding the anchors and links."""
+        anchors, links = self.stored()
+        return "\t".join([json.dumps(src), self.key, json.dumps(self.title), "1" if self.links_ok else "0",
+                          self.targets, anchors, links]) + "\n"
 
-    def as_json(self) -> dict[str, Any]:
-        return {"key": self.key, "title": self.title, "anchors": self.anchors, "links": self.links,
-                "targets": self.targets, "links_ok": self.links_ok}
+
+class Manifest:
+    """The manifest of the last build in ``folder``, read a line at a time: each page's anchors and
+    links stay in the file (open until :meth:`close`) until someone asks for them."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / MANIFEST
+        self._file: TextIO | None = None
+
+    def read(self) -> tuple[dict[str, Any], dict[str, Entry]] | None:
+        """The header (digest, nav, files) and every page's entry; None if missing, of another
+        format or damaged."""
+        try:
+            self._file = f = self.path.open("r", encoding="ascii", newline="\n")
+            header = json.loads(f.readline())
+            if not isinstance(header, dict) or header.get("format") != FORMAT:
+                return None
+            pages = {}
+            while True:
+                offset = f.tell()
+                line = f.readline()
+                if not line:
+                    break
+                src, key, title, ok, targets, _, _ = line.rstrip("\n").split("\t")
+                pages[json.loads(src)] = Entry(key, json.loads(title), ok == "1", targets,
+                                               functools.partial(self._stored, offset))
+            return header, pages
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def _stored(self, offset: int) -> tuple[str, str]:
+        assert self._file is not None
+        self._file.seek(offset)
+        fields = self._file.readline().rstrip("\n").split("\t")
+        return fields[5], fields[6]
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+def write_manifest(folder: Path, header: dict[str, Any], pages: dict[str, Entry]) -> None:
+    """Write the manifest whole or not at all, a line at a time (no text of it all in memory)."""
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".lines")
+    try:
+        with os.fdopen(fd, "w", encoding="ascii", newline="\n") as f:
+            f.write(json.dumps({**header, "format": FORMAT}, sort_keys=True) + "\n")
+            for src in sorted(pages):
+                f.write(pages[src].line(src))
+        os.replace(tmp, folder / MANIFEST)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def links_hold(page: Any) -> bool:
@@ -61,15 +122,15 @@ def links_hold(page: Any) -> bool:
 
 
 class StoredAnchors(Set):  # type: ignore[type-arg]
-    """A cached page's anchor ids, decoded the first time a link into the page is checked."""
+    """A cached page's anchor ids, read and decoded the first time a link into the page is checked."""
 
-    def __init__(self, stored: str) -> None:
-        self._stored = stored
+    def __init__(self, entry: Entry) -> None:
+        self._entry = entry
         self._ids: frozenset[str] | None = None
 
     def _get(self) -> frozenset[str]:
         if self._ids is None:
-            self._ids = frozenset(json.loads(self._stored))
+            self._ids = frozenset(json.loads(self._entry.stored()[0]))
         return self._ids
 
     def __contains__(self, anchor: object) -> bool:
@@ -101,11 +162,10 @@ class StoredLinks(Mapping):  # type: ignore[type-arg]
     def _get(self) -> dict[Any, dict[str, str]]:
         if self._links is None:
             entry = self._entry
-            targets = set(entry.targets.split("\n")) if entry.targets else set()
-            if entry.links_ok and not targets & self._rendered():
+            if entry.links_ok and not set(json.loads(entry.targets)) & self._rendered():
                 self._links = {}
             else:
-                files = ((self._file_of(t), a) for t, a in json.loads(entry.links).items())
+                files = ((self._file_of(t), a) for t, a in json.loads(entry.stored()[1]).items())
                 self._links = {f: a for f, a in files if f is not None}
         return self._links
 

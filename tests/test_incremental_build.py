@@ -145,10 +145,13 @@ def test_clean_renders_every_page_and_a_damaged_manifest_is_ignored(tmp_path: Pa
     manifest = root / "build/site-cache" / MANIFEST
     manifest.write_text('{"format": 1, "pages": [', "utf-8")
     assert _both(root).cached == 0
-    data = json.loads(manifest.read_text("utf-8"))
-    data["pages"] = {src: {**entry, "key": "0" * 64} for src, entry in data["pages"].items()}
-    manifest.write_text(json.dumps(data), "utf-8")  # keys without files: rendered again
+    header, *lines = manifest.read_text("utf-8").splitlines(keepends=True)
+    manifest.write_text(header + lines[0].replace("\t", "\t\t", 1), "utf-8")  # a line cut wrong: all of it ignored
     assert _both(root).cached == 0
+    header, *lines = manifest.read_text("utf-8").splitlines(keepends=True)
+    keys = [line.split("\t")[1] for line in lines]
+    manifest.write_text(header + "".join(l.replace(k, "0" * 64, 1) for l, k in zip(lines, keys)), "utf-8")
+    assert _both(root).cached == 0  # keys without files: rendered again
 
 
 def test_a_stale_cached_page_file_is_not_used(tmp_path: Path) -> None:
@@ -201,9 +204,12 @@ def test_a_cached_page_linking_to_an_anchor_gone_from_a_rendered_page_fails_as_i
 def test_cached_pages_links_are_not_decoded_when_nothing_they_lead_to_changed(tmp_path: Path) -> None:
     root = make_project(tmp_path)
     _both(root)
-    manifest = json.loads((root / "build" / "site-cache" / MANIFEST).read_text("utf-8"))
-    entry = next(iter(manifest["pages"].values()))
-    assert isinstance(entry["anchors"], str) and isinstance(entry["links"], str) and entry["links_ok"] is True
+    header, *lines = (root / "build" / "site-cache" / MANIFEST).read_text("utf-8").splitlines()
+    assert json.loads(header)["format"] == 3
+    for line in lines:  # src, key, title, links_ok, targets, anchors, links: each JSON but the key and flag
+        src, key, title, ok, targets, anchors, links = line.split("\t")
+        assert ok == "1" and set(json.loads(links)) == set(json.loads(targets))
+        assert isinstance(json.loads(src), str) and isinstance(json.loads(anchors), list)
     outcome = _both(root)  # nothing changed: every page cached, the site as a clean build makes it
     assert outcome.rendered == 0
 
@@ -215,10 +221,11 @@ def test_stored_links_are_given_back_only_when_they_may_have_broken() -> None:
     files = {"a.md": "FILE-A", "b.md": "FILE-B"}
 
     def given(ok: bool, rendered: set[str]) -> dict:
-        entry = Entry("k", "T", '["p"]', links, "a.md\nb.md", ok)
+        entry = Entry("k", "T", ok, '["a.md", "b.md"]', lambda: ('["p"]', links))
         return dict(StoredLinks(entry, lambda: rendered, files.get))
 
     assert given(True, {"c.md"}) == {}  # nothing it leads to was rendered: nothing to check
     assert given(True, {"b.md"}) == {"FILE-A": {"x": "a.md#x"}, "FILE-B": {"y": "b.md#y"}}
     assert given(False, set()) == {"FILE-A": {"x": "a.md#x"}, "FILE-B": {"y": "b.md#y"}}  # warned last time
-    assert "p" in StoredAnchors('["p", "q"]') and "z" not in StoredAnchors('["p"]') and len(StoredAnchors('["p"]')) == 1
+    anchors = StoredAnchors(Entry("k", "T", True, "[]", lambda: ('["p", "q"]', "{}")))
+    assert "p" in anchors and "z" not in anchors and len(anchors) == 2
