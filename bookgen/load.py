@@ -159,26 +159,26 @@ _READ: dict[str, tuple[bytes, YamlDocument]] = {}
 
 def _read_yaml_remembered(raw: bytes, shown: str, problems: Problems,
                           parsed: ParsedFiles | None = None) -> YamlDocument | None:
-    if parsed is not None:  # bookgen build: files read without problems by the last build
-        digest = hashlib.sha256(raw).digest()
+    """A content file read, or remembered: by ``bookgen build`` between builds (``parsed``, its
+    value by the file's bytes), by a long process (``memo``, the document by path and bytes). Only
+    a file read without any problem is remembered: warnings must be reported every time."""
+    remember = parsed is not None or memo.ENABLED
+    digest = hashlib.sha256(raw).digest() if remember else b""
+    if parsed is not None:
         found, value = parsed.get(digest)
         if found:
             return document_from(raw, shown, value)
-        before = len(problems.items)
-        doc = read_yaml(raw, shown, problems)
-        if doc is not None and len(problems.items) == before:
-            parsed.put(digest, doc.data)
-        return doc
-    if not memo.ENABLED:
-        return read_yaml(raw, shown, problems)
-    digest = hashlib.sha256(raw).digest()
-    hit = _READ.get(shown)
-    if hit is not None and hit[0] == digest:
-        return hit[1]
+    elif memo.ENABLED:
+        hit = _READ.get(shown)
+        if hit is not None and hit[0] == digest:
+            return hit[1]
     before = len(problems.items)
     doc = read_yaml(raw, shown, problems)
-    if doc is not None and len(problems.items) == before:  # warnings must be reported every time
-        _READ[shown] = (digest, doc)
+    if remember and doc is not None and len(problems.items) == before:
+        if parsed is not None:
+            parsed.put(digest, doc.data)
+        else:
+            _READ[shown] = (digest, doc)
     return doc
 
 

@@ -74,6 +74,11 @@ class Part:
         return f"{self.first}–{self.last}" if self.last > self.first else str(self.first)
 
     @property
+    def heading(self) -> str:
+        """What a continuation page is called: "Kyiv: What the sources report, 101–200 of 340"."""
+        return f"{self.owner_title}: {self.section.title}, {self.span} of {self.total}"
+
+    @property
     def owner(self) -> str:
         return self.paths[0]
 
@@ -109,13 +114,11 @@ def chunks(items: Sequence[T], weight: Callable[[T], int] | None = None, size: i
     and an item heavier than a whole page gets a page of its own), in order; at least one, possibly
     empty, page."""
     size = PAGE_ITEMS if size is None else size
-    if weight is None:
-        return [tuple(items[k:k + size]) for k in range(0, len(items), size)] or [()]
     out: list[tuple[T, ...]] = []
     page: list[T] = []
     load = 0
     for item in items:
-        w = max(1, weight(item))
+        w = 1 if weight is None else max(1, weight(item))
         if page and load + w > size:
             out.append(tuple(page))
             page, load = [], 0
@@ -151,9 +154,6 @@ def first_parts(parts: Mapping[str, list[Part]]) -> dict[str, Part]:
     return {name: pages[0] for name, pages in parts.items()}
 
 
-def page_of(parts: Mapping[str, list[Part]], section: str, item: Any) -> str:
-    """The path of the page holding ``item`` of ``section`` (compared by identity or equality)."""
-    for part in parts[section]:
-        if item in part.items:
-            return part.path
-    raise KeyError(item)
+def paths_by(parts: Sequence[Part], key: Callable[[Any], Any]) -> dict[Any, str]:
+    """``key(item)`` -> the path of the page holding that item, for every item of a list's pages."""
+    return {key(item): part.path for part in parts for item in part.items}

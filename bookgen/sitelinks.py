@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import functools
 import json
-import os
-import tempfile
 from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, TextIO
+
+from bookgen.write import atomic_writer
 
 
 MANIFEST = "manifest.lines"
@@ -100,16 +100,10 @@ class Manifest:
 
 def write_manifest(folder: Path, header: dict[str, Any], pages: dict[str, Entry]) -> None:
     """Write the manifest whole or not at all, a line at a time (no text of it all in memory)."""
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".lines")
-    try:
-        with os.fdopen(fd, "w", encoding="ascii", newline="\n") as f:
-            f.write(json.dumps({**header, "format": FORMAT}, sort_keys=True) + "\n")
-            for src in sorted(pages):
-                f.write(pages[src].line(src))
-        os.replace(tmp, folder / MANIFEST)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_writer(folder / MANIFEST) as f:
+        f.write((json.dumps({**header, "format": FORMAT}, sort_keys=True) + "\n").encode("ascii"))
+        for src in sorted(pages):
+            f.write(pages[src].line(src).encode("ascii"))
 
 
 def links_hold(page: Any) -> bool:

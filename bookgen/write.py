@@ -13,6 +13,7 @@ error (a full disk, a read-only folder) is an :class:`bookgen.swap.OutputError` 
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -37,11 +38,19 @@ class WriteReport:
 
 def atomic_write(path: Path, data: bytes, sync: bool = False) -> None:
     """Write ``path`` whole or not at all (a temp file, then a rename); ``sync`` flushes it to disk."""
+    with atomic_writer(path, sync) as f:
+        f.write(data)
+
+
+@contextlib.contextmanager
+def atomic_writer(path: Path, sync: bool = False) -> Iterator[BinaryIO]:
+    """A file to write ``path`` through, piece by piece: it replaces ``path`` only once the block
+    ends without an error (a temp file, then a rename); ``sync`` flushes it to disk first."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            yield f
             if sync:
                 f.flush()
                 os.fsync(f.fileno())

@@ -34,6 +34,19 @@ def make_project(tmp_path: Path, source_dir: Path = MINI, name: str = "book") ->
     return root
 
 
+def replace_once(path: Path, old: str, new: str) -> None:
+    """Edit a file of a scratch project as an editor would: ``old`` (which must be there) becomes ``new``."""
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def stand_in_pdf(pdf: Path) -> None:
+    """A placeholder brief where the site links it, for tests that are not about the PDF."""
+    pdf.parent.mkdir(parents=True, exist_ok=True)
+    pdf.write_bytes(b"%PDF-1.7\n% stand-in: the PDF is not what these tests are about\n")
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     """The repository's root folder (read it, never write into it)."""

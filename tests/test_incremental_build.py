@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_project
+from conftest import make_project, replace_once, stand_in_pdf
 
 from bookgen import site
 from bookgen.commands import Paths, generate
@@ -28,8 +28,7 @@ def _both(root: Path, clean: bool = False) -> Outcome:
     paths = Paths(root)
     result = check(root)
     assert result.book is not None, result.problems.render()
-    paths.pdf.parent.mkdir(parents=True, exist_ok=True)
-    paths.pdf.write_bytes(b"%PDF-1.7\n% stand-in: the PDF is not what these tests are about\n")
+    stand_in_pdf(paths.pdf)
     generate(result.book, paths)
     cache = SiteCache(root / "build" / "site-cache", clean=clean)
     build_site(root, result.book, paths.docs, paths.site, cache)
@@ -42,12 +41,6 @@ def _both(root: Path, clean: bool = False) -> Outcome:
     return cache.outcome
 
 
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text("utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), "utf-8")
-
-
 NEW_ACTOR = "name: Gamma Delta\nkind: person\nrole: Envoy\n"
 
 
@@ -58,7 +51,7 @@ def test_each_edit_gives_the_clean_site(tmp_path: Path) -> None:
     overrides = root / "templates" / "overrides" / "partials"
     overrides.mkdir(parents=True)
     shutil.copy2(Path(site.__file__).parent / "theme_mkdocs" / "partials" / "nav-item.html", overrides)
-    _edit(root / "mkdocs.yml", "  name: material\n", "  name: material\n  custom_dir: templates/overrides\n")
+    replace_once(root / "mkdocs.yml", "  name: material\n", "  name: material\n  custom_dir: templates/overrides\n")
     first = _both(root)
     assert first.cached == 0 and first.rendered > 10 and first.why_full == "no earlier build in the cache"
     pages = first.rendered
@@ -66,7 +59,7 @@ def test_each_edit_gives_the_clean_site(tmp_path: Path) -> None:
     again = _both(root)  # nothing changed: every page from the cache
     assert (again.rendered, again.cached) == (0, pages)
 
-    _edit(root / "content/annotations/talks.yaml", "Alpha said the plan was 90% agreed.",
+    replace_once(root / "content/annotations/talks.yaml", "Alpha said the plan was 90% agreed.",
           "Alpha said the plan was ninety per cent agreed.")
     note = _both(root)
     assert 0 < note.rendered < pages and note.cached == pages - note.rendered
@@ -77,7 +70,7 @@ def test_each_edit_gives_the_clean_site(tmp_path: Path) -> None:
 
     for gone in ("content/sources/other.yaml", "content/annotations/other.yaml", "seeds/other.txt"):
         (root / gone).unlink()
-    _edit(root / "content/issues/peace-plan.yaml", "[t-alpha-90, o-alpha-90]", "[t-alpha-90]")
+    replace_once(root / "content/issues/peace-plan.yaml", "[t-alpha-90, o-alpha-90]", "[t-alpha-90]")
     source = _both(root)
     assert source.cached == 0 and source.why_full is not None
 
@@ -86,11 +79,11 @@ def test_each_edit_gives_the_clean_site(tmp_path: Path) -> None:
     theme = _both(root)
     assert theme.cached == 0 and theme.why_full == "the site's configuration, theme or tools changed"
 
-    _edit(root / "templates/actor.md.j2", "\n", "\n\n")  # a page template: only pages that changed
+    replace_once(root / "templates/actor.md.j2", "\n", "\n\n")  # a page template: only pages that changed
     template = _both(root)
     assert template.cached > 0
 
-    _edit(root / "mkdocs.yml", "site_description: \"", "site_description: \"Edited. ")
+    replace_once(root / "mkdocs.yml", "site_description: \"", "site_description: \"Edited. ")
     config = _both(root)
     assert config.cached == 0 and config.why_full == "the site's configuration, theme or tools changed"
 

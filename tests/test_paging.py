@@ -16,8 +16,9 @@ from typing import Iterator
 
 import pytest
 
-from conftest import REPO_ROOT, make_project
+from conftest import REPO_ROOT, make_project, replace_once, stand_in_pdf
 from test_build_e2e import md_to_html, read_site, resolve
+from test_renderstate import same_as_full_render
 
 from bookgen import pagekinds, paging, views
 from bookgen.commands import Paths, build
@@ -26,12 +27,6 @@ from bookgen.render import render_pages
 from bookgen.site import not_in_nav
 
 SMALL = 5
-
-
-def _stand_in_pdf(root: Path) -> None:
-    """The site links the brief; these tests are not about the PDF."""
-    Paths(root).pdf.parent.mkdir(parents=True, exist_ok=True)
-    Paths(root).pdf.write_bytes(b"%PDF-1.7\n% stand-in\n")
 
 
 # the pieces -----------------------------------------------------------------------------------------
@@ -52,7 +47,8 @@ def test_parts_say_which_items_they_hold(monkeypatch: pytest.MonkeyPatch) -> Non
     assert [p.path for p in parts] == ["issues/kyiv.md", "issues/kyiv/reports-2.md", "issues/kyiv/reports-3.md"]
     assert [(p.first, p.last, p.total, p.number) for p in parts] == [(1, 3, 7, 1), (4, 6, 7, 2), (7, 7, 7, 3)]
     assert parts[1].items == ("d", "e", "f") and parts[1].owner == "issues/kyiv.md" and parts[0].continued
-    assert paging.page_of({"reports": parts}, "reports", "g") == "issues/kyiv/reports-3.md"
+    assert paging.paths_by(parts, key=str)["g"] == "issues/kyiv/reports-3.md"
+    assert parts[1].heading == "Kyiv: What the sources report, 4–6 of 7" and parts[2].heading.endswith(", 7 of 7")
 
 
 def test_the_pager_links_the_ends_and_the_neighbours() -> None:
@@ -136,7 +132,7 @@ def test_a_continuation_page_says_what_it_continues(book) -> None:  # type: igno
 
 def test_the_site_builds_strict_and_every_pager_and_claim_link_lands(tmp_path: Path, small_pages: None) -> None:
     root = make_project(tmp_path, REPO_ROOT)
-    _stand_in_pdf(root)
+    stand_in_pdf(Paths(root).pdf)
     out = io.StringIO()
     assert build(Paths(root), strict=True, out=out, pdf=False) == 0, out.getvalue()
     book = check(root).book
@@ -170,28 +166,12 @@ def _build(root: Path) -> str:
     return re.search(r"^pages: .*$", out.getvalue(), re.M).group(0)  # type: ignore[union-attr]
 
 
-def _same_as_full_render(root: Path) -> None:
-    book = check(root).book
-    assert book is not None
-    full = render_pages(book, root / "templates")
-    docs = Paths(root).docs
-    assert sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")) == sorted(full)
-    assert [p for p, text in full.items() if (docs / p).read_text("utf-8") != text] == []
-
-
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory, small_pages: None) -> Path:
     root = make_project(tmp_path_factory.mktemp("paging"), REPO_ROOT)
-    _stand_in_pdf(root)
+    stand_in_pdf(Paths(root).pdf)
     _build(root)
     return root
-
-
-def _edit(root: Path, old: str, new: str) -> None:
-    path = root / ANNOTATIONS
-    text = path.read_text("utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), "utf-8")
 
 
 def test_a_note_on_a_continuation_page_renders_that_page_not_its_neighbours(project: Path) -> None:
@@ -213,15 +193,15 @@ def test_a_note_on_a_continuation_page_renders_that_page_not_its_neighbours(proj
     assert 0 < rendered <= len(may_change)  # not the issue's other pages of reports
     assert "Edited by the test." in (Paths(project).docs / page).read_text("utf-8")
     assert "Edited by the test." not in (Paths(project).docs / "issues/peace-framework/reports-3.md").read_text("utf-8")
-    _same_as_full_render(project)
+    same_as_full_render(project)
 
 
 def test_a_date_moved_shifts_items_between_pages_as_a_full_render_does(project: Path) -> None:
     text = (project / ANNOTATIONS).read_text("utf-8")
     assert "    date: 2025-12-27\n" in text
-    _edit(project, "    date: 2025-12-27\n", "    date: 2025-12-28\n")  # both dates keep their pages
+    replace_once(project / ANNOTATIONS, "    date: 2025-12-27\n", "    date: 2025-12-28\n")  # both dates keep their pages
     assert re.match(r"pages: \d+ rendered", _build(project))
-    _same_as_full_render(project)
+    same_as_full_render(project)
 
 
 def test_an_annotation_added_to_a_long_list_gives_a_full_render(project: Path) -> None:
@@ -234,7 +214,7 @@ def test_an_annotation_added_to_a_long_list_gives_a_full_render(project: Path) -
     issues: [peace-framework]
 """, "utf-8")
     _build(project)
-    _same_as_full_render(project)
+    same_as_full_render(project)
 
 
 # print ------------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_project
+from conftest import stand_in_pdf
 
 from bookgen import parsedcache
 from bookgen.commands import Paths, build
@@ -28,8 +28,7 @@ def _content_files(root: Path) -> int:
 
 def _built(root: Path) -> str:
     out = io.StringIO()
-    Paths(root).pdf.parent.mkdir(parents=True, exist_ok=True)
-    Paths(root).pdf.write_bytes(b"%PDF-1.7\n% stand-in\n")
+    stand_in_pdf(Paths(root).pdf)
     build(Paths(root), out=out, pdf=False)
     return out.getvalue()
 

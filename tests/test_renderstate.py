@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO_ROOT, make_project
+from conftest import REPO_ROOT, make_project, replace_once, stand_in_pdf
 
 from bookgen.commands import Paths, build
 from bookgen.pipeline import check
@@ -42,34 +42,32 @@ def _rendered(line: str) -> int:
     return int(m.group(1))
 
 
-def _same_as_full_render(root: Path) -> None:
+def same_as_full_render(root: Path) -> None:
+    """The docs tree holds exactly the pages, and the page texts, a full render gives."""
     result = check(root)
     assert result.book is not None
     full = render_pages(result.book, root / "templates")
     docs = Paths(root).docs
+    assert sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")) == sorted(full)
     differing = [p for p, text in full.items() if (docs / p).read_text("utf-8") != text]
     assert differing == []
 
 
 def _edit(root: Path, rel: str, old: str, new: str) -> None:
-    path = root / rel
-    text = path.read_text("utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), "utf-8")
+    replace_once(root / rel, old, new)
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = make_project(tmp_path_factory.mktemp("renderstate"), REPO_ROOT)
-    Paths(root).pdf.parent.mkdir(parents=True)
-    Paths(root).pdf.write_bytes(b"%PDF-1.7\n% stand-in: the PDF is not what these tests are about\n")
+    stand_in_pdf(Paths(root).pdf)
     assert _build(root).startswith("pages: all ")  # nothing recorded yet
     return root
 
 
 def test_nothing_changed_renders_nothing(project: Path) -> None:
     assert _rendered(_build(project)) == 0
-    _same_as_full_render(project)
+    same_as_full_render(project)
 
 
 def test_a_note_edit_renders_only_the_pages_citing_it(project: Path) -> None:
@@ -77,14 +75,14 @@ def test_a_note_edit_renders_only_the_pages_citing_it(project: Path) -> None:
     _edit(project, ANNOTATIONS, "announced full agreement with the US", "announced a full agreement with the US")
     rendered = _rendered(_build(project))
     assert 0 < rendered < pages / 2
-    _same_as_full_render(project)
+    same_as_full_render(project)
 
 
 def test_a_changed_issue_list_renders_the_listing_pages_too(project: Path) -> None:
     _edit(project, ANNOTATIONS, "    actors: [russia, ukraine]\n", "    actors: [russia, ukraine]\n    issues: [bilateral-guarantees]\n")
     rendered = _rendered(_build(project))
     assert rendered > 3
-    _same_as_full_render(project)
+    same_as_full_render(project)
 
 
 def test_an_annotation_added_then_removed(project: Path) -> None:
@@ -92,11 +90,11 @@ def test_an_annotation_added_then_removed(project: Path) -> None:
     before = path.read_text("utf-8")
     path.write_text(before + NEW_ANNOTATION, "utf-8")
     assert _rendered(_build(project)) > 0
-    _same_as_full_render(project)
+    same_as_full_render(project)
     assert "bilat-added-for-test" in (Paths(project).docs / "sources" / "bilateral-guarantees-agreed.md").read_text()
     path.write_text(before, "utf-8")
     assert _rendered(_build(project)) > 0
-    _same_as_full_render(project)
+    same_as_full_render(project)
     assert "bilat-added-for-test" not in (Paths(project).docs / "sources" / "bilateral-guarantees-agreed.md").read_text()
 
 
@@ -108,14 +106,14 @@ def test_an_annotation_added_then_removed(project: Path) -> None:
 def test_anything_but_annotations_renders_every_page(project: Path, rel: str, old: str, new: str) -> None:
     _edit(project, rel, old, new)
     assert _build(project).endswith("(something besides the annotations changed)")
-    _same_as_full_render(project)
+    same_as_full_render(project)
 
 
 def test_a_docs_page_changed_by_hand_renders_every_page(project: Path) -> None:
     page = Paths(project).docs / "actors" / "trump.md"
     page.write_text(page.read_text("utf-8") + "\nhand-written\n", "utf-8")
     assert _build(project) == f"pages: all {len(json.loads((project / 'build/site-cache' / STATE_FILE).read_text())['paths'])} rendered (actors/trump.md was changed since the last build)"
-    _same_as_full_render(project)
+    same_as_full_render(project)
 
 
 def test_a_damaged_state_or_clean_renders_every_page(project: Path) -> None:

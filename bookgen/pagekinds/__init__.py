@@ -129,8 +129,8 @@ def continuation_pages(parts: dict[str, list[paging.Part]]) -> list[Page]:
     out = []
     for pieces in parts.values():
         for part in pieces[1:]:
-            title = f"{part.owner_title}: {part.section.title}, {part.span} of {part.total}"
-            out.append(Page(part.path, "continued.md.j2", title, lambda part=part: {"part": part}, part_of=part.owner))
+            out.append(Page(part.path, "continued.md.j2", part.heading, lambda part=part: {"part": part},
+                            part_of=part.owner))
     return out
 
 

@@ -30,8 +30,8 @@ def _lists(book: Book) -> dict[str, list[paging.Part]]:
 
 def page_of_claim(book: Book) -> dict[str, str]:
     """Claim id -> the page its section is on."""
-    return paging.cached(book, ("claim pages",), lambda: {
-        cv.claim.id: part.path for part in _lists(book)[CLAIMS.name] for cv in part.items})
+    return paging.cached(book, ("claim pages",),
+                         lambda: paging.paths_by(_lists(book)[CLAIMS.name], key=lambda cv: cv.claim.id))
 
 
 def _context(book: Book) -> dict[str, Any]:
