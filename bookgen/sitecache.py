@@ -20,6 +20,12 @@ itself from every page. For a page whose key is in the cache:
 * ``on_post_build`` copies the cached HTML in and writes the search index with each cached page's
   entries in its place, in page order, with the search plugin's own serialisation.
 
+Every rendered page is indexed for search as it is written, by the class Material's search plugin
+indexes pages with (``SearchIndex``), and its entries go to the cache folder; the page is then marked
+``search: exclude`` for the plugin itself. So no build holds the whole index in memory (at 10,000
+sources some 300 MB of JSON, and as Python objects, then one string, then its bytes, several times
+that): ``on_post_build`` writes the index a page's entries at a time, from the cache folder.
+
 A page is only taken from the cache when this is provably the same as rendering it: no cached page
 is used (every page rendered, the cache rewritten) when a file of the last build moved, when a
 plugin or hook is one whose effect on other pages is not known here (only Material's search, tags
@@ -43,7 +49,6 @@ import fcntl
 import functools
 import hashlib
 import importlib.metadata
-import itertools
 import json
 import logging
 import os
@@ -56,7 +61,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, TextIO
 
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
 from bookgen.sitelinks import MANIFEST, Entry, Manifest, StoredAnchors, StoredLinks, links_hold, write_manifest
 from bookgen.write import atomic_write
@@ -68,6 +74,7 @@ THEME_DIR = Path(__file__).resolve().parent / "theme"
 PLUGIN_NAME = "bookgen/site-cache"
 KNOWN_PLUGINS = ("material/search", "material/tags", "material/offline")
 _STORED = re.compile(r"[0-9a-f]{64}\.(?:html|json)")
+_ABSENT = object()  # a page without a ``search`` setting of its own
 _VERSIONED = ("mkdocs", "mkdocs-material", "markdown", "jinja2", "pymdown-extensions", "bookgen")
 
 
@@ -237,6 +244,8 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         self.fresh: dict[str, Entry] = {}
         self._rendered_pages: set[str] | None = None
         self.site_dir = Path()
+        self.search: Any = None  # Material's search plugin, when it is on and pages are indexed here
+        self.own_search: dict[str, Any] = {}  # a page's own ``search`` setting, while the plugin skips it
         self.search_json: Path | None = None
 
     def _no_cache(self, why: str) -> None:
@@ -248,11 +257,12 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         self.site_dir = Path(config.site_dir)
         try:
             self.digest = global_digest(config)
-        except Unprovable as exc:
+        except Unprovable as exc:  # another plugin may change pages: Material's search indexes them itself
             self.digest = ""
             self._no_cache(str(exc))
             return config
         if "material/search" in config.plugins and config.plugins["material/search"].config.enabled:
+            self.search = config.plugins["material/search"]
             self.search_json = self.site_dir / "search" / "search_index.json"
         if not self.old.pages:
             self._no_cache("no earlier build in the cache")
@@ -323,12 +333,40 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         return ""
 
     @event_priority(100)  # before the search plugin reads the page
-    def on_page_context(self, context: Any, page: Any, config: Any, nav: Any) -> Any:
-        path = self.aside.pop(page.file.src_uri, None)
+    def _page_back(self, context: Any, page: Any, config: Any, nav: Any) -> Any:
+        src = page.file.src_uri
+        path = self.aside.pop(src, None)
         if path is not None:
             page.content = path.read_bytes().decode("utf-8", "surrogatepass")
             path.unlink()
+        if self.search_json is not None and src in self.keys and src not in self.hits:
+            self._index(page, self.keys[src])
         return context
+
+    def _index(self, page: Any, key: str) -> None:
+        """The page's search entries, made as Material's search plugin makes them (by its own class,
+        with its settings), into the cache folder; the plugin is told to skip the page."""
+        from material.plugins.search.plugin import SearchIndex
+
+        index = SearchIndex(**self.search.config)
+        index.add_entry_from_context(page)
+        atomic_write(self.cache.search(key), ",".join(_entry_json(e) for e in index.entries).encode())
+        self.own_search[page.file.src_uri] = page.meta.get("search", _ABSENT)
+        page.meta["search"] = {"exclude": True}
+
+    @event_priority(-100)  # after the search plugin skipped the page, before the theme renders it
+    def _meta_back(self, context: Any, page: Any, config: Any, nav: Any) -> Any:
+        """The page's own ``search`` setting back (Material's templates test ``page.meta``)."""
+        src = page.file.src_uri
+        if src in self.own_search:
+            own = self.own_search.pop(src)
+            if own is _ABSENT:
+                del page.meta["search"]
+            else:
+                page.meta["search"] = own
+        return context
+
+    on_page_context = CombinedEvent(_page_back, _meta_back)
 
     @event_priority(-100)
     def on_post_page(self, output: str, page: Any, config: Any) -> str:
@@ -359,36 +397,23 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
                 if not self.cache.html(key).is_file():
                     _copy_atomic(dest, self.cache.html(key)) if dest.is_file() else None
         if self.search_json is not None and self.search_json.is_file():
-            try:
-                self._search_index(pages)
-            except Restart:
-                if self.hits:
-                    raise
-                self.digest = ""  # nothing cached was used, and the index cannot be: the next build renders all
+            self._search_index(pages)
         self.outcome.rendered, self.outcome.cached = len(self.fresh), len(self.hits)
 
     def _search_index(self, pages: list[Any]) -> None:
-        """Store each rendered page's entries; write the index again with the cached pages' entries.
-        The index is read and written as a stream: at 10,000 sources it is some 300 MB."""
+        """Write the search index again, with every page's entries in page order, from the cache
+        folder (Material's search plugin wrote its settings and no entry: each page was indexed
+        by :meth:`_index`). Read and written as a stream: at 10,000 sources it is some 300 MB."""
         index = self.search_json
         assert index is not None
-        fresh = {page.url: self.fresh[page.file.src_uri].key for page in pages if page.file.src_uri in self.fresh}
-        stored: set[str] = set()
         with index.open("r", encoding="utf-8") as f:
-            config, entries = _read_index(f)
-            for url, group in itertools.groupby(entries, key=lambda e: e["location"].partition("#")[0]):
-                key = fresh.get(url)
-                if key is None:  # entries of no page rendered now: cannot say where they belong
-                    raise Restart("search entries of unknown pages")
-                fragment = ",".join(_entry_json(e) for e in group)
-                path = self.cache.search(key)
-                if key in stored:  # the page's entries were not all together: add these
-                    fragment = path.read_text("utf-8") + "," + fragment
-                if key in stored or not path.is_file():
-                    atomic_write(path, fragment.encode())
-                stored.add(key)
-        if not self.hits:
-            return
+            try:
+                config, entries = _read_index(f)
+                if next(entries, None) is not None:
+                    raise Restart("search entries bookgen did not make")
+            except Restart as exc:
+                raise PluginError(f"Material's search plugin wrote an index bookgen cannot complete ({exc}): "
+                                  "a plugin or hook changed how pages are indexed; build without it") from None
         tmp = index.with_name(f".{index.name}.{os.getpid()}.tmp")
         with tmp.open("w", encoding="utf-8") as out:
             out.write('{"config":' + json.dumps(config, separators=(",", ":"), default=str) + ',"docs":[')

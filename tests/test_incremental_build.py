@@ -91,6 +91,28 @@ def test_each_edit_gives_the_clean_site(tmp_path: Path) -> None:
     assert settled.rendered == 0
 
 
+def test_pages_are_indexed_for_search_as_materials_plugin_indexes_them(tmp_path: Path) -> None:
+    """bookgen indexes each rendered page itself (the whole index is never in memory) and has
+    Material's search plugin skip it: the index and every page's HTML are still the plugin's own,
+    for pages with no ``search`` setting, with a boost, and excluded from search."""
+    root = make_project(tmp_path)
+    for template, front in (("home.md.j2", "search:\n  boost: 2\n"), ("method.md.j2", "search:\n  exclude: true\n")):
+        path = root / "templates" / template
+        path.write_text(f"---\n{front}---\n" + path.read_text("utf-8"), "utf-8")
+    first = _both(root)
+    assert first.rendered > 10 and first.cached == 0
+    index = json.loads((root / "site" / "search" / "search_index.json").read_text("utf-8"))
+    boosted = [d for d in index["docs"] if d["location"] == ""]
+    assert boosted and all(d.get("boost") == 2 for d in boosted)
+    assert not [d for d in index["docs"] if d["location"].startswith("method/")]
+    assert any(d["location"].startswith("actors/") for d in index["docs"])
+    cache = root / "build" / "site-cache" / "search"
+    assert len([f for f in cache.iterdir() if f.suffix == ".json"]) == first.rendered  # a file per page
+    replace_once(root / "content/annotations/talks.yaml", "Alpha said the plan was 90% agreed.",
+                 "Alpha said the plan was ninety per cent agreed.")
+    assert _both(root).cached > 0
+
+
 def test_pages_added_or_removed_outside_the_navigation_keep_the_rest_cached(tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """A long section lists only its index page (site.NAV_LIMIT); a new actor there changes a few
