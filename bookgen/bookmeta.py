@@ -70,7 +70,7 @@ def _build(doc: YamlDocument, entities: Entities, declared: dict[str, set[str]],
     d: dict[str, Any] = doc.data
 
     def loc(*node: Any) -> Loc:
-        return Loc.at(doc.path, doc, node)
+        return Loc.at(doc.path, doc.positions, node)
 
     def unknown(kind: str, value: str, known: Any, *node: Any) -> None:
         at = loc(*node)

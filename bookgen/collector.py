@@ -10,7 +10,8 @@ Rendering would leave cycles behind on every page (Jinja2's contexts and macros)
 itself (:mod:`bookgen.render`).
 
 When a stage ends in a one-shot command (build, pdf, check, bench), what it made lives until the
-process ends, so it is frozen (``gc.freeze``): later collections, MkDocs' included, skip it. A long
+process ends, so it is frozen (``gc.freeze``): later collections, MkDocs' included, skip it; what
+a command lets go before it goes on (the Book, before MkDocs) is collected then (:func:`let_go`). A long
 process (``bookgen serve``, :data:`bookgen.memo.ENABLED`) replaces its Book after every edit, so
 there nothing is frozen while a stage runs; instead, once the rebuild that shows an edit has ended,
 :func:`tidy_while_idle` collects everything and freezes what is left, so no full collection (about
@@ -38,6 +39,16 @@ def paused() -> Iterator[None]:
             if not memo.ENABLED:
                 gc.freeze()  # one-shot: all that is alive now stays so; never walk it again
             gc.enable()
+
+
+def let_go() -> None:
+    """After a stage whose data is no longer needed (``bookgen build`` lets its Book go before
+    MkDocs runs): what was frozen is walked once more, so the parts of that data held in reference
+    cycles are freed too (frozen, they would stay until the process ends: at 10,000 sources some
+    800 MB under MkDocs' build), and what is still alive is frozen again."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def tidy_while_idle() -> None:

@@ -271,6 +271,7 @@ def build(paths: Paths, strict: bool = False, out: TextIO = sys.stderr, paper: s
     try:
         recover_outputs(paths)
         settings = _stage(paths, out, strict, paper, full, cache, pdf)
+        collector.let_go()  # the Book and the stages' data, before MkDocs builds
         return 1 if settings is None else _site(paths, settings, cache, engine, out)
     except OutputError as exc:
         out.write(exc.message(paths.root))

@@ -44,7 +44,7 @@ class _Reader:
 
     def loc(self, *path: Any) -> Loc:
         node = self.salvaged.original_path(path) if self.salvaged else path
-        return Loc.at(self.doc.path, self.doc, node)
+        return Loc.at(self.doc.path, self.doc.positions, node)
 
     def date(self, value: str | None, *path: Any) -> BookDate | None:
         if value is None:

@@ -50,19 +50,22 @@ MAX_DEPTH = 32  # nesting levels; content needs about five, and the builder recu
 Path = tuple[Any, ...]
 
 
-class YamlDocument:
-    """One content file: its value, and where each node of it was written.
+class Positions:
+    """Where each node of one content file was written (line and column, 1-based).
 
-    A file read without any problem does not record positions while it is read (at 10,000 sources
-    leaving them out, with short values interned, saved about 390 MB); they are worked out from
-    its text the first time a message needs one.
+    A file read with problems records them while it is read. A file read without any problem does
+    not (at 10,000 sources leaving them out, with short values interned, saved about 390 MB): they
+    are worked out from its text the first time a message needs one. The entities' locations
+    (:class:`bookgen.entities.Loc`) keep this, not the document, so a file's value is freed once
+    the entities are made from it.
     """
 
-    def __init__(self, path: str, data: Any, marks: dict[Path, tuple[int, int]] | None = None,
+    __slots__ = ("path", "_marks", "_key_marks", "_text", "_parser")
+
+    def __init__(self, path: str, marks: dict[Path, tuple[int, int]] | None = None,
                  key_marks: dict[Path, tuple[int, int]] | None = None, text: bytes | None = None,
                  parser: Any = None) -> None:
         self.path = path
-        self.data = data
         lazy = text is not None and marks is None  # None: worked out from ``text`` when first asked
         self._marks = None if lazy else (marks or {})
         self._key_marks = None if lazy else (key_marks or {})
@@ -100,6 +103,29 @@ class YamlDocument:
                 return marks[p]
             p = p[:-1]
         return marks.get((), (1, 1))
+
+
+class YamlDocument:
+    """One content file: its value, and where each node of it was written (:class:`Positions`)."""
+
+    def __init__(self, path: str, data: Any, marks: dict[Path, tuple[int, int]] | None = None,
+                 key_marks: dict[Path, tuple[int, int]] | None = None, text: bytes | None = None,
+                 parser: Any = None) -> None:
+        self.path = path
+        self.data = data
+        self.positions = Positions(path, marks, key_marks, text, parser)
+
+    @property
+    def marks(self) -> dict[Path, tuple[int, int]]:
+        return self.positions.marks
+
+    @property
+    def key_marks(self) -> dict[Path, tuple[int, int]]:
+        return self.positions.key_marks
+
+    def mark(self, path: Path, key: bool = False) -> tuple[int, int]:
+        """Position of the node at ``path`` (or of its key); falls back to the nearest parent."""
+        return self.positions.mark(path, key)
 
 
 class _Abort(Exception):
@@ -247,7 +273,7 @@ _INTERNED = 40  # scalars this short (ids, kinds, dates) recur across files: one
 class _Builder:
     """Builds Python values from parser events, refusing YAML features content must not use."""
 
-    def __init__(self, text: str, doc: YamlDocument, problems: Problems, parser: Any = _Parser,
+    def __init__(self, text: str, doc: YamlDocument | Positions, problems: Problems, parser: Any = _Parser,
                  record: bool = True) -> None:
         self.parser = parser(text)
         self.text = text

@@ -119,9 +119,9 @@ def test_a_clean_file_works_out_its_positions_only_when_asked() -> None:
     _, problems, doc = read(("\ufeff" + text.replace("\n", "\r\n")).encode("utf-8"))
     assert not problems.items
     if yamlstrict._CParser is not None:
-        assert doc._marks is None  # nothing recorded while reading
+        assert doc.positions._marks is None  # nothing recorded while reading
     _, _, ref = read(text + "# a comment sends this copy to the recording reference parser\n")
-    assert ref._marks  # recorded while reading
+    assert ref.positions._marks  # recorded while reading
     assert doc.mark(("list", 1)) == ref.mark(("list", 1)) == (4, 5)
     assert doc.mark(("nested", "key"), key=True) == ref.mark(("nested", "key"), key=True) == (6, 3)
     assert doc.marks == ref.marks and doc.key_marks == ref.key_marks
@@ -147,4 +147,4 @@ def test_the_fast_parser_is_pyyamls_public_libyaml_loader() -> None:
         pytest.skip("this PyYAML was built without libyaml")
     assert yamlstrict._CParser is yaml.CBaseLoader
     _, problems, doc = read("a: 1\nb:\n  - x\n")
-    assert not problems.items and doc._parser is yaml.CBaseLoader
+    assert not problems.items and doc.positions._parser is yaml.CBaseLoader
