@@ -133,7 +133,7 @@ def stage_pages(book: Book, paths: Paths, docs: StagedTree, out: TextIO,
             docs.add(path, text)
             names.append(path)
             if plan is not None:
-                plan.cites[path] = cited_ids(text)
+                plan.cites[path] = tuple(sorted(cited_ids(text)))
     except ContentError as exc:
         out.write(exc.problems.render())
         out.write("nothing written: fix the template errors above first\n")

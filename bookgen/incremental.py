@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
+import sys
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -63,8 +64,9 @@ def pages_to_render(book: Book, changes: Iterable[AnnotationChange], sources: It
 
 
 def cited_ids(page: str) -> set[str]:
-    """The annotations a rendered page cites (its footnote labels and annotation anchors)."""
-    return {m.group(1) or m.group(2) for m in _CITED.finditer(page)}
+    """The annotations a rendered page cites (its footnote labels and annotation anchors); each id
+    the one string object every page's list shares (at 10,000 sources a million ids are noted)."""
+    return {sys.intern(m.group(1) or m.group(2)) for m in _CITED.finditer(page)}
 
 
 def templates_digest(templates: Path) -> str:

@@ -27,9 +27,10 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 from bookgen import pagekinds
 from bookgen.entities import Annotation
@@ -86,14 +87,15 @@ def annotation_digests(ann: Annotation, book: Book) -> tuple[str, str]:
 
 
 def _annotation_state(ann: Annotation, book: Book) -> AnnotationState:
-    return AnnotationState(ann.loc.path, *annotation_digests(ann, book), sorted(pagekinds.annotation_pages(book, ann)))
+    homes = sorted(sys.intern(p) for p in pagekinds.annotation_pages(book, ann))  # shared by the annotations of a page
+    return AnnotationState(ann.loc.path, *annotation_digests(ann, book), homes)
 
 
 def _source_digest(book: Book, sid: str) -> str:
     return _sha(repr((book.coverage.get(sid), [a.id for a in book.by_source.get(sid, ())])))
 
 
-@dataclass
+@dataclass(slots=True)
 class AnnotationState:
     file: str
     digest: str
@@ -112,7 +114,7 @@ class RenderState:
     annotations: dict[str, AnnotationState] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     pages: dict[str, list[int]] = field(default_factory=dict)  # page -> [size, mtime_ns] as written
-    cites: dict[str, list[str]] = field(default_factory=dict)  # page -> annotations it cites
+    cites: dict[str, Sequence[str]] = field(default_factory=dict)  # page -> annotations it cites, sorted
 
     @classmethod
     def read(cls, folder: Path) -> RenderState | None:
@@ -121,9 +123,12 @@ class RenderState:
             data = json.loads((folder / STATE_FILE).read_text("utf-8"))
             if data.get("format") != FORMAT:
                 return None
-            anns = {k: AnnotationState(*v) for k, v in data["annotations"].items()}
+            # page paths and ids recur (a page's, on many annotations; an id, on many pages): one string each
+            anns = {sys.intern(k): AnnotationState(f, d, s, [sys.intern(p) for p in homes])
+                    for k, (f, d, s, homes) in data["annotations"].items()}
+            cites = {p: tuple(sys.intern(i) for i in ids) for p, ids in data["cites"].items()}
             return cls(data["inputs"], data["paths"], data["dates"], data["files"], anns, data["sources"],
-                       data["pages"], data["cites"])
+                       data["pages"], cites)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
@@ -144,7 +149,7 @@ class Plan:
     why_all: str | None
     state: RenderState
     previous: RenderState | None
-    cites: dict[str, set[str]] = field(default_factory=dict)  # filled as pages are rendered
+    cites: dict[str, tuple[str, ...]] = field(default_factory=dict)  # filled as pages are rendered, sorted
 
 
 def plan(book: Book, root: Path, templates: Path, docs: Path, folder: Path, full: bool, clean: bool) -> Plan:
@@ -209,8 +214,8 @@ def record(plan: Plan, docs: Path, folder: Path) -> None:
     state = plan.state
     if plan.only is not None and plan.previous is not None:
         state.cites = {p: ids for p, ids in plan.previous.cites.items() if p not in plan.only}
-    state.cites.update((page, sorted(ids)) for page, ids in plan.cites.items())
-    state.cites = {p: state.cites.get(p, []) for p in state.paths}
+    state.cites.update(plan.cites)
+    state.cites = {p: state.cites.get(p, ()) for p in state.paths}
     for page in state.paths:
         st = (docs / page).stat()
         state.pages[page] = [st.st_size, st.st_mtime_ns]
