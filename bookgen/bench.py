@@ -9,10 +9,11 @@ only), ``mkdocs`` (the strict site build), in the order ``bookgen build`` runs t
 (the same site built by the second engine, ``bookgen build --engine zensical``, timed after MkDocs,
 with ``--zensical``); ``bookgen`` (the sum of bookgen's own
 stages, everything before MkDocs), ``bookgen_share`` (that sum over MkDocs' time), ``build_incremental_edit`` and
-``build_incremental_actor`` (a whole ``bookgen build`` but the PDF, with the page cache the clean
-build filled and one untimed build recorded, after one annotation's note is edited, then after
-one actor is added; ``incremental_pages``: the pages bookgen rendered in each,
-``incremental_rendered``: the pages MkDocs rendered, ``cpu_incremental`` their CPU seconds), ``pages``,
+``build_incremental_actor`` (a whole ``bookgen build`` but the PDF, each in a fresh process as CI
+runs it, with the page cache the clean build filled and one untimed build recorded, after one
+annotation's note is edited, then after one actor is added; ``incremental_pages``: the pages bookgen
+rendered in each, ``incremental_rendered``: the pages MkDocs rendered, ``cpu_incremental`` their CPU
+seconds, ``peak_incremental_mib`` their peak resident memory), ``pages``,
 ``pdf_pages``, ``pdf_parts``, ``cpu_pdf`` (CPU seconds of the Typst children), ``cpu_pdf_bookgen`` (CPU
 seconds of this process in the PDF stage: the Typst markup of the parts and joining them), ``cpu_bookgen`` and ``cpu_mkdocs`` (CPU seconds of this process: a check on wall
 times taken on a busy machine), ``peak_bookgen_mib`` (peak after bookgen's stages), ``peak_mib``
@@ -31,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Mapping, TextIO
 
@@ -144,35 +146,50 @@ def _incremental(workdir: Path) -> dict[str, Any]:
     first = sorted((workdir / "content" / "annotations").glob("*.yaml"))[0]
     text = first.read_text("utf-8")
     first.write_text(re.sub(r"(note: )([\"']?)", r"\1\2Edited, ", text, count=1), "utf-8")
-    cpu0 = time.process_time()
-    edit, pages_edit, rendered_edit = _timed_build(workdir)
-    cpu_edit, cpu0 = time.process_time() - cpu0, time.process_time()
+    edit = _timed_build(workdir)
     (workdir / "content" / "actors" / "bench-new-actor.yaml").write_text(
         "name: Bench Newcomer\nkind: person\nrole: Observer\n", "utf-8")
-    actor, pages_actor, rendered_actor = _timed_build(workdir)
-    return {"build_incremental_edit": edit, "build_incremental_actor": actor,
-            "cpu_incremental": [cpu_edit, time.process_time() - cpu0],
-            "incremental_pages": [pages_edit, pages_actor],
-            "incremental_rendered": [rendered_edit, rendered_actor]}
+    actor = _timed_build(workdir)
+    return {"build_incremental_edit": edit.seconds, "build_incremental_actor": actor.seconds,
+            "cpu_incremental": [edit.cpu, actor.cpu], "peak_incremental_mib": [edit.peak_mib, actor.peak_mib],
+            "incremental_pages": [edit.pages, actor.pages],
+            "incremental_rendered": [edit.rendered, actor.rendered]}
 
 
-def _timed_build(workdir: Path) -> tuple[float, int, int]:
-    """One ``bookgen build`` without the PDF: (seconds, pages bookgen rendered, pages MkDocs rendered)."""
-    import io
+@dataclass
+class TimedBuild:
+    """One ``bookgen build`` in a process of its own: wall and CPU seconds, its peak resident memory
+    (the process's and its children's: :func:`os.wait4`), the pages bookgen and MkDocs rendered."""
 
-    from bookgen.commands import Paths, build
+    seconds: float
+    cpu: float
+    peak_mib: float
+    pages: int
+    rendered: int
 
-    out = io.StringIO()
+
+_BUILD = "import sys; from pathlib import Path; from bookgen.commands import Paths, build; " \
+         "sys.exit(build(Paths(Path(sys.argv[1])), pdf=False))"
+
+
+def _timed_build(workdir: Path) -> TimedBuild:
+    """``bookgen build`` without the PDF (the benchmark's own flag), as a fresh process, as CI runs it."""
     t0 = time.perf_counter()
-    if build(Paths(workdir), out=out, pdf=False) != 0:
-        raise BenchError(f"an incremental edit failed to build:\n{out.getvalue()}")
+    proc = subprocess.Popen([sys.executable, "-c", _BUILD, str(workdir)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, env=dict(os.environ, PYTHONHASHSEED="0"))
+    assert proc.stderr is not None
+    said = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - t0
-    said = out.getvalue()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise BenchError(f"an incremental edit failed to build:\n{said}")
     if "page(s) rendered, " not in said:
         sys.stderr.write(f"bench: every page rendered: {said}\n")
     pages = re.search(r"^pages: (?:all )?(\d+) rendered", said, re.M)
     site = re.search(r"^site: (?:all )?(\d+) page\(s\) rendered", said, re.M)
-    return seconds, int(pages.group(1)) if pages else -1, int(site.group(1)) if site else -1
+    return TimedBuild(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
+                      int(pages.group(1)) if pages else -1, int(site.group(1)) if site else -1)
 
 
 class _Timed:

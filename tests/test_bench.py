@@ -27,6 +27,7 @@ def test_run_one_times_every_stage_including_mkdocs(tmp_path: Path) -> None:
     assert row["build_incremental_edit"] > 0 and row["build_incremental_actor"] > 0
     edit, actor = row["incremental_rendered"]  # pages MkDocs rendered again; the rest came from the cache
     assert 0 < edit < row["pages"] and 0 < actor <= row["pages"] + 1
+    assert all(mib > 0 for mib in row["peak_incremental_mib"]) and all(s > 0 for s in row["cpu_incremental"])
 
 
 def test_run_one_times_the_zensical_build_beside_mkdocs(tmp_path: Path) -> None:
