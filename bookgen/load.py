@@ -57,6 +57,11 @@ class LoadedContent:
     texts: dict[EntityId, SourceText] = field(default_factory=dict)
     unreadable: dict[str, set[EntityId]] = field(default_factory=dict)  # kind -> ids whose YAML failed
 
+    def release_documents(self) -> None:
+        """Let the YAML documents go, once every entity is made from them and checked (entities keep
+        their strings and, for messages, their files' positions): a build keeps only the Book."""
+        self.docs = {kind: {} for kind in self.docs}
+
 
 def display_path(root: Path, path: Path) -> str:
     """``path`` relative to ``root``, for messages: characters that would break or disguise a

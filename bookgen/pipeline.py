@@ -79,6 +79,7 @@ def _check(root: Path, build: bool, parsed: ParsedFiles | None = None) -> CheckR
     meta = read_book_meta(root, result.loaded, result.entities, problems)
     if problems.errors or not build:
         return result
+    result.loaded.release_documents()  # type: ignore[union-attr]
     result.book = _timed(t, "model", lambda: build_book(result.entities, result.loaded.texts,  # type: ignore[assignment,arg-type,union-attr]
                                                          result.anchoring, meta))
     add_warnings(result.book, problems)  # type: ignore[arg-type]

@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import importlib.metadata
+import io
 import json
 import os
 import sys
@@ -37,7 +38,7 @@ from bookgen.entities import Annotation
 from bookgen.incremental import WORDING, AnnotationChange, cited_ids, pages_to_render
 from bookgen.load import display_path
 from bookgen.model import Book
-from bookgen.write import atomic_write
+from bookgen.write import atomic_writer
 
 FORMAT = 1
 STATE_FILE = "render-state.json"
@@ -138,7 +139,10 @@ class RenderState:
                                 "annotations": {k: [a.file, a.digest, a.structure, a.homes]
                                                 for k, a in self.annotations.items()}}
         folder.mkdir(parents=True, exist_ok=True)
-        atomic_write(folder / STATE_FILE, json.dumps(data, separators=(",", ":")).encode())
+        with atomic_writer(folder / STATE_FILE) as f:
+            text = io.TextIOWrapper(f, "utf-8")
+            json.dump(data, text, separators=(",", ":"))  # in pieces: at 10,000 sources it is 45 MB
+            text.detach()  # (flushed; the file itself is closed by atomic_writer)
 
 
 @dataclass
