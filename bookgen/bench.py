@@ -158,37 +158,50 @@ def _incremental(workdir: Path) -> dict[str, Any]:
 
 @dataclass
 class TimedBuild:
-    """One ``bookgen build`` in a process of its own: wall and CPU seconds, its peak resident memory
-    (the process's and its children's: :func:`os.wait4`), the pages bookgen and MkDocs rendered."""
+    """One ``bookgen build`` in a process of its own: wall and CPU seconds, its peak resident memory,
+    the pages bookgen and MkDocs rendered."""
 
     seconds: float
     cpu: float
-    peak_mib: float
+    peak_mib: float | None
     pages: int
     rendered: int
 
 
-_BUILD = "import sys; from pathlib import Path; from bookgen.commands import Paths, build; " \
-         "sys.exit(build(Paths(Path(sys.argv[1])), pdf=False))"
+# The build reports its own CPU time and peak memory. Not this process's view of its child: on Linux
+# a child's ``ru_maxrss`` starts from its parent's size when it is forked, and this process holds a
+# Book; the peak of the build's own memory (``VmHWM``) is counted from the moment it starts.
+_BUILD = """
+import json, resource, sys
+from pathlib import Path
+from bookgen.commands import Paths, build
+code = build(Paths(Path(sys.argv[1])), pdf=False)
+usage = resource.getrusage(resource.RUSAGE_SELF)
+try:
+    status = open("/proc/self/status", encoding="ascii").read()
+    peak = int(status.split("VmHWM:")[1].split()[0]) / 1024
+except (OSError, IndexError, ValueError):
+    peak = None
+print(json.dumps({"cpu": usage.ru_utime + usage.ru_stime, "peak_mib": peak}))
+sys.exit(code)
+"""
 
 
 def _timed_build(workdir: Path) -> TimedBuild:
     """``bookgen build`` without the PDF (the benchmark's own flag), as a fresh process, as CI runs it."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", _BUILD, str(workdir)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True, env=dict(os.environ, PYTHONHASHSEED="0"))
-    assert proc.stderr is not None
-    said = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
+    proc = subprocess.run([sys.executable, "-c", _BUILD, str(workdir)], capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONHASHSEED="0"))
     seconds = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    said = proc.stderr
     if proc.returncode != 0:
         raise BenchError(f"an incremental edit failed to build:\n{said}")
+    own = json.loads(proc.stdout.strip().splitlines()[-1])
     if "page(s) rendered, " not in said:
         sys.stderr.write(f"bench: every page rendered: {said}\n")
     pages = re.search(r"^pages: (?:all )?(\d+) rendered", said, re.M)
     site = re.search(r"^site: (?:all )?(\d+) page\(s\) rendered", said, re.M)
-    return TimedBuild(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
+    return TimedBuild(seconds, own["cpu"], own["peak_mib"],
                       int(pages.group(1)) if pages else -1, int(site.group(1)) if site else -1)
 
 
