@@ -131,11 +131,12 @@ def run_one(n: int, workdir: Path, seed: int = 1, mkdocs: bool = True, pdf: bool
         t0 = time.perf_counter()
         build_site(workdir, result.book, paths.docs, paths.site, engine="zensical")
         row["zensical"] = time.perf_counter() - t0
+    row["peak_children_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # e.g. Typst
+    row["peak_incremental_mib"] = None
     if mkdocs:
         del result
-        row.update(_incremental(workdir))
+        row.update(_incremental(workdir))  # (child processes too: measured by themselves)
     row["peak_mib"] = _peak_mib()
-    row["peak_children_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # e.g. Typst
     return row
 
 
