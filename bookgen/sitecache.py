@@ -64,7 +64,8 @@ from typing import Any, Callable, Iterator, TextIO
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
-from bookgen.sitelinks import MANIFEST, Entry, Manifest, StoredAnchors, StoredLinks, links_hold, write_manifest
+from bookgen.sitelinks import (MANIFEST, Entry, Manifest, StoredAnchors, StoredLinks, links_hold, pack,
+                               write_manifest)
 from bookgen.write import atomic_write
 
 FORMAT = 3  # of the cache (part of every key); 3: the manifest a line per page (bookgen.sitelinks)
@@ -307,6 +308,7 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
     def on_page_content(self, html: str, page: Any, config: Any, files: Any) -> str:
         entry = self.hits.get(page.file.src_uri)
         if entry is None:
+            pack(page)  # its anchor ids and links, smaller, till MkDocs' anchor check
             return self._set_aside(page, html)
         page.title = entry.title
         page.present_anchor_ids = StoredAnchors(entry)

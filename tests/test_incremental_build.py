@@ -195,10 +195,12 @@ def test_a_cache_folder_bookgen_did_not_make_is_refused(tmp_path: Path) -> None:
     assert sorted(p.name for p in foreign.iterdir()) == ["mine.txt"]
 
 
-def test_a_cached_page_linking_to_an_anchor_gone_from_a_rendered_page_fails_as_in_a_clean_build(
-        tmp_path: Path) -> None:
+@pytest.mark.parametrize("clean", [False, True], ids=["linking-page-cached", "every-page-rendered"])
+def test_a_link_to_an_anchor_gone_from_a_rendered_page_fails_as_in_a_clean_build(
+        tmp_path: Path, clean: bool) -> None:
     """Cached pages' links are checked only when they may have broken (bookgen/sitelinks.py): a
-    link into a page rendered again is checked, so an anchor gone from it fails the strict build."""
+    link into a page rendered again is checked, so an anchor gone from it fails the strict build;
+    so does a rendered page's (its anchors and links packed till the check)."""
     root = make_project(tmp_path)
     _both(root)
     paths = Paths(root)
@@ -211,7 +213,7 @@ def test_a_cached_page_linking_to_an_anchor_gone_from_a_rendered_page_fails_as_i
                    and f"{source.name}#a-{anchor}" in p.read_text("utf-8"))
     source.write_text(text.replace(f'id="a-{anchor}"', 'id="a-renamed-by-the-test"'), "utf-8")  # by hand
     with pytest.raises(SiteBuildError) as failed:
-        build_site(root, result.book, paths.docs, paths.site, SiteCache(root / "build" / "site-cache"))
+        build_site(root, result.book, paths.docs, paths.site, SiteCache(root / "build" / "site-cache", clean=clean))
     shown = failed.value.problems.render()
     assert linking.relative_to(root).as_posix() in shown and f"#a-{anchor}" in shown
 
@@ -244,3 +246,24 @@ def test_stored_links_are_given_back_only_when_they_may_have_broken() -> None:
     assert given(False, set()) == {"FILE-A": {"x": "a.md#x"}, "FILE-B": {"y": "b.md#y"}}  # warned last time
     anchors = StoredAnchors(Entry("k", "T", True, "[]", lambda: ('["p", "q"]', "{}")))
     assert "p" in anchors and "z" not in anchors and len(anchors) == 2
+
+
+def test_a_rendered_pages_anchors_and_links_are_packed_without_changing_them() -> None:
+    """Until MkDocs' anchor check, a rendered page keeps its anchor ids (one string each across
+    pages) and its links (a string per page linked to): the same ids and links, given back as MkDocs
+    reads them; a page whose links hold the packing's separator keeps them as they are."""
+    import sys
+    import types
+
+    from bookgen.sitelinks import PackedLinks, pack
+
+    links = {"FILE-A": {"x": "a.md#x", "y": "a.md#y"}, "FILE-B": {"fn:1": "#fn:1"}}
+    page = types.SimpleNamespace(present_anchor_ids={"fn:1", "fnref:1", "a-" + "1"}, links_to_anchors=dict(links))
+    pack(page)
+    assert isinstance(page.links_to_anchors, PackedLinks)
+    assert dict(page.links_to_anchors.items()) == links and len(page.links_to_anchors) == 2
+    assert page.present_anchor_ids == {"fn:1", "fnref:1", "a-1"}
+    assert all(sys.intern(a) is a for a in page.present_anchor_ids)
+    odd = types.SimpleNamespace(present_anchor_ids=None, links_to_anchors={"F": {"x": "a\0b"}})
+    pack(odd)
+    assert odd.links_to_anchors == {"F": {"x": "a\0b"}} and odd.present_anchor_ids is None
