@@ -20,25 +20,9 @@ itself from every page. For a page whose key is in the cache:
 * ``on_post_build`` copies the cached HTML in and writes the search index with each cached page's
   entries in its place, in page order, with the search plugin's own serialisation.
 
-Every rendered page is indexed for search as it is written, by the class Material's search plugin
-indexes pages with (``SearchIndex``), and its entries go to the cache folder; the page is then marked
-``search: exclude`` for the plugin itself. So no build holds the whole index in memory (at 10,000
-sources some 300 MB of JSON, and as Python objects, then one string, then its bytes, several times
-that): ``on_post_build`` writes the index a page's entries at a time, from the cache folder.
-
-A page is only taken from the cache when this is provably the same as rendering it: no cached page
-is used (every page rendered, the cache rewritten) when a file of the last build moved, when a
-plugin or hook is one whose effect on other pages is not known here (only Material's search, tags
-without listings and offline, and bookgen's theme hook are), or when pages were added or removed
-and MkDocs would not fail on a link to a missing page (it does in strict mode with
-``validation.links`` ``not_found``/``unrecognized_links`` at warning level, and then a page added or
-removed cannot change how an unchanged page's links resolve; a page whose Markdown names a file
-now gone is rendered, so MkDocs checks its links). If the resolved navigation (titles
-included) differs from the last build's after pages were taken from the
-cache, the build starts again without the cache (:class:`Restart`).
-
-MkDocs converts every page before it writes the first; each rendered page's HTML waits in a
-temporary folder inside the cache folder meanwhile, so the build holds one page's HTML at a time.
+Every rendered page is indexed for search as it is written and its entries kept in the cache
+folder (:mod:`bookgen.searchindex`), so no build holds the whole index in memory; ``on_post_build``
+writes the index a page's entries at a time, cached pages' and rendered pages' alike.
 """
 
 from __future__ import annotations
@@ -55,17 +39,19 @@ import os
 import posixpath
 import re
 import shutil
+import sys
 import tempfile
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, TextIO
+from typing import Any, Callable, Iterator
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
 from bookgen.sitelinks import (MANIFEST, Entry, Manifest, StoredAnchors, StoredLinks, links_hold, pack,
                                write_manifest)
+from bookgen import searchindex
 from bookgen.write import atomic_write
 
 FORMAT = 3  # of the cache (part of every key); 3: the manifest a line per page (bookgen.sitelinks)
@@ -346,13 +332,9 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         return context
 
     def _index(self, page: Any, key: str) -> None:
-        """The page's search entries, made as Material's search plugin makes them (by its own class,
-        with its settings), into the cache folder; the plugin is told to skip the page."""
-        from material.plugins.search.plugin import SearchIndex
-
-        index = SearchIndex(**self.search.config)
-        index.add_entry_from_context(page)
-        atomic_write(self.cache.search(key), ",".join(_entry_json(e) for e in index.entries).encode())
+        """The page's search entries into the cache folder (:mod:`bookgen.searchindex`); the search
+        plugin is told to skip the page."""
+        atomic_write(self.cache.search(key), searchindex.page_entries(self.search.config, page).encode())
         self.own_search[page.file.src_uri] = page.meta.get("search", _ABSENT)
         page.meta["search"] = {"exclude": True}
 
@@ -403,32 +385,19 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         self.outcome.rendered, self.outcome.cached = len(self.fresh), len(self.hits)
 
     def _search_index(self, pages: list[Any]) -> None:
-        """Write the search index again, with every page's entries in page order, from the cache
-        folder (Material's search plugin wrote its settings and no entry: each page was indexed
-        by :meth:`_index`). Read and written as a stream: at 10,000 sources it is some 300 MB."""
-        index = self.search_json
-        assert index is not None
-        with index.open("r", encoding="utf-8") as f:
-            try:
-                config, entries = _read_index(f)
-                if next(entries, None) is not None:
-                    raise Restart("search entries bookgen did not make")
-            except Restart as exc:
-                raise PluginError(f"Material's search plugin wrote an index bookgen cannot complete ({exc}): "
-                                  "a plugin or hook changed how pages are indexed; build without it") from None
-        tmp = index.with_name(f".{index.name}.{os.getpid()}.tmp")
-        with tmp.open("w", encoding="utf-8") as out:
-            out.write('{"config":' + json.dumps(config, separators=(",", ":"), default=str) + ',"docs":[')
-            first = True
+        """Write the search index again with every page's entries, from the cache folder."""
+        assert self.search_json is not None
+
+        def entries() -> Iterator[str]:
             for page in pages:
                 src = page.file.src_uri
-                key = self.hits[src].key if src in self.hits else self.fresh[src].key if src in self.fresh else None
-                text = self.cache.search(key).read_text("utf-8") if key is not None else ""
-                if text:
-                    out.write(text if first else "," + text)
-                    first = False
-            out.write("]}")
-        os.replace(tmp, index)
+                entry = self.hits.get(src) or self.fresh.get(src)
+                yield self.cache.search(entry.key).read_text("utf-8") if entry is not None else ""
+
+        try:
+            searchindex.rewrite(self.search_json, entries())
+        except searchindex.NotOurs as exc:
+            raise PluginError(f"{exc}: a plugin or hook changed how pages are indexed; build without it") from None
 
     def commit(self) -> None:
         """After a successful build: the manifest of every page built, stale cache files removed."""
@@ -438,55 +407,6 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
             return
         files = {f.src_uri: f.url for f in self.files}
         self.cache.save(self.digest, self.nav_digest, files, entries)
-
-
-def _read_index(f: TextIO, size: int = 1 << 20) -> tuple[Any, Iterator[dict[str, Any]]]:
-    """A search index as Material writes it, ``{"config":{...},"docs":[{...},...]}``: its config,
-    and its entries one at a time, read from ``f`` in pieces of ``size`` characters."""
-    decoder = json.JSONDecoder()
-    head, docs = '{"config":', ',"docs":['
-    buf = f.read(size)
-    while len(buf) < len(head) and (more := f.read(size)):
-        buf += more
-    if not buf.startswith(head):
-        raise Restart("a search index of another shape")
-    while True:
-        try:
-            config, pos = decoder.raw_decode(buf, len(head))
-            break
-        except ValueError:
-            more = f.read(size)
-            if not more:
-                raise Restart("a search index of another shape") from None
-            buf += more
-    while len(buf) < pos + len(docs) and (more := f.read(size)):
-        buf += more
-    if not buf.startswith(docs, pos):
-        raise Restart("a search index of another shape")
-
-    def entries(buf: str, pos: int) -> Iterator[dict[str, Any]]:
-        while True:
-            while pos < len(buf) and buf[pos] in ", \n":
-                pos += 1
-            if buf.startswith("]", pos):
-                return
-            try:
-                entry, end = decoder.raw_decode(buf, pos)
-            except ValueError:
-                more = f.read(size)
-                if not more:
-                    raise Restart("a search index of another shape") from None
-                buf, pos = buf[pos:] + more, 0
-                continue
-            yield entry
-            pos = end
-
-    return config, entries(buf, pos + len(docs))
-
-
-def _entry_json(entry: dict[str, Any]) -> str:
-    """One search entry as Material's search plugin serialises it (within its ``json.dumps``)."""
-    return json.dumps(entry, separators=(",", ":"), default=str)
 
 
 def _copy_atomic(src: Path, dest: Path) -> None:
@@ -527,7 +447,8 @@ def global_digest(config: Any) -> str:
         "theme": {"name": theme.name, "settings": _canonical(dict(theme.items())),
                   "static_templates": sorted(theme.static_templates),
                   "dirs": [[d, _folder_digest(Path(d))] for d in theme.dirs]},
-        "bookgen_site_code": _folder_digest(THEME_DIR) + _file_digest(Path(__file__)),
+        "bookgen_site_code": _folder_digest(THEME_DIR) + "".join(_file_digest(Path(m.__file__ or ""))
+                                                                 for m in (sys.modules[__name__], searchindex)),
     }
     return _sha(json.dumps(data, sort_keys=True))
 
