@@ -13,7 +13,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, TextIO
 
 from bookgen import collector, memo, renderstate, servenav, swap
 from bookgen.exports import iter_export_files
@@ -21,8 +21,8 @@ from bookgen.incremental import IncrementalRenderer, cited_ids
 from bookgen.model import Book
 from bookgen.parsedcache import ParsedFiles
 from bookgen.fonts import FontSet, locate_missing
-from bookgen.pdf import (FULL_PDF_NAME, PDF_NAME, MissingGlyphs, PdfBuildError, chapters, compile_document,
-                         content_version, typst_document, write_pdf)
+from bookgen.pdf import (FULL_PDF_NAME, PDF_NAME, MissingGlyphs, PdfBuildError, brief_page_paths, chapters,
+                         compile_document, content_version, typst_document, write_pdf)
 from bookgen.pdfcache import document_key, keep_pdf, kept_pdf
 from bookgen.pdfparts import render_full_pdf
 from bookgen.pipeline import CheckResult, check
@@ -210,11 +210,11 @@ def checked_book(paths: Paths, out: TextIO, strict: bool = False, parsed: Parsed
 
 
 def rendered_pages(book: Book, paths: Paths, out: TextIO, renderer: IncrementalRenderer | None = None,
-                   outcome: str = "nothing written") -> dict[str, str] | None:
-    """Every page's Markdown (through ``renderer`` when serving), or None, having printed the
-    template problems and ``outcome``, when a template is missing or broken."""
+                   outcome: str = "nothing written", only: Callable[[str], bool] | None = None) -> dict[str, str] | None:
+    """Every page's Markdown (through ``renderer`` when serving; ``only``: the pages it selects), or
+    None, having printed the template problems and ``outcome``, when a template is missing or broken."""
     try:
-        return renderer.render(book) if renderer else render_pages(book, paths.templates)
+        return renderer.render(book) if renderer else render_pages(book, paths.templates, only)
     except ContentError as exc:
         out.write(exc.problems.render())
         out.write(f"{outcome}: fix the template errors above first\n")
@@ -252,7 +252,7 @@ def pdf(paths: Paths, paper: str = "a4", target: Path | None = None, out: TextIO
             if pages is None:
                 return 1
             return 0 if make_pdf(book, paths, pages, target or paths.site / FULL_PDF_NAME, paper, out, True) else 1
-    pages = rendered_pages(book, paths, out)
+    pages = rendered_pages(book, paths, out, only=brief_page_paths(book).__contains__)  # the brief's, not the book's
     if pages is None:
         return 1
     return 0 if make_pdf(book, paths, pages, target or paths.site / PDF_NAME, paper, out) else 1

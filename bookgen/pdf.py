@@ -77,6 +77,12 @@ def chapters(book: Book, pages: Mapping[str, str], brief: bool = False) -> list[
     return out
 
 
+def brief_page_paths(book: Book) -> set[str]:
+    """The pages the brief prints (its chapters' opening pages and entries): all :func:`typst_document`
+    reads of a book's pages for the brief."""
+    return {p for c in print_chapters(book, brief=True) for p in (c.intro, *c.entries) if p}
+
+
 def source_numbers(book: Book, pages: Mapping[str, str]) -> dict[str, int]:
     """Source page path -> its number in the appendix (1..n, appendix order)."""
     paths = [p for p in (L.source_path(s) for s in book.sources) if p in pages]

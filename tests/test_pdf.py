@@ -229,3 +229,29 @@ def test_the_seed_brief_is_short_and_briefs(tmp_path: Path) -> None:
         assert words in text, words
     for web in ("hover", "Filter", "Downloads", "More on "):
         assert web not in text, web
+
+
+@pytest.mark.parametrize("sources", [0, 40], ids=["seed", "synthetic-40"])
+def test_the_brief_needs_only_its_own_pages(tmp_path: Path, sources: int) -> None:
+    """`bookgen pdf` renders only the pages the brief prints (at 10,000 sources the whole book's
+    pages are some 500 MB): the brief's Typst document is the one made from every page."""
+    from bookgen import commands
+    from conftest import make_project
+
+    if sources:
+        from bookgen.synth import write_corpus
+
+        root = tmp_path / "synthetic"
+        write_corpus(root, sources, seed=3)
+        shutil.copytree(REPO_ROOT / "templates", root / "templates")
+    else:
+        root = make_project(tmp_path, REPO_ROOT)
+    paths = commands.Paths(root)
+    book = check(root).book
+    assert book is not None
+    every = render_pages(book, paths.templates)
+    own = render_pages(book, paths.templates, P.brief_page_paths(book).__contains__)
+    assert len(own) < len(every)
+    made = [P.typst_document(book, commands.brief_pages(book, paths, pages), brief=True, version="v").pass1()
+            for pages in (every, own)]
+    assert made[0] == made[1]
