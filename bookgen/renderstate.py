@@ -169,7 +169,7 @@ def plan(book: Book, root: Path, templates: Path, docs: Path, folder: Path, full
     if why is not None or old is None:
         for aid, ann in book.annotations.items():
             new.annotations[aid] = _annotation_state(ann, book)
-        return Plan(None, why, new, old)
+        return Plan(None, why, new, None)  # the last state is not needed to render all (let go now)
     changed_files = {f for f in old.files.keys() | new.files.keys() if old.files.get(f) != new.files.get(f)}
     new.annotations = {aid: a for aid, a in old.annotations.items() if a.file not in changed_files}
     changes: list[AnnotationChange] = []
