@@ -20,6 +20,20 @@ itself from every page. For a page whose key is in the cache:
 * ``on_post_build`` copies the cached HTML in and writes the search index with each cached page's
   entries in its place, in page order, with the search plugin's own serialisation.
 
+A page is only taken from the cache when this is provably the same as rendering it: no cached page
+is used (every page rendered, the cache rewritten) when a file of the last build moved, when a
+plugin or hook is one whose effect on other pages is not known here (only Material's search, tags
+without listings and offline, and bookgen's theme hook are), or when pages were added or removed
+and MkDocs would not fail on a link to a missing page (it does in strict mode with
+``validation.links`` ``not_found``/``unrecognized_links`` at warning level, and then a page added or
+removed cannot change how an unchanged page's links resolve; a page whose Markdown names a file
+now gone is rendered, so MkDocs checks its links). If the resolved navigation (titles
+included) differs from the last build's after pages were taken from the
+cache, the build starts again without the cache (:class:`Restart`).
+
+MkDocs converts every page before it writes the first; each rendered page's HTML waits in a
+temporary folder inside the cache folder meanwhile, so the build holds one page's HTML at a time,
+and its anchor ids and links are kept packed till MkDocs' anchor check (:func:`bookgen.sitelinks.pack`).
 Every rendered page is indexed for search as it is written and its entries kept in the cache
 folder (:mod:`bookgen.searchindex`), so no build holds the whole index in memory; ``on_post_build``
 writes the index a page's entries at a time, cached pages' and rendered pages' alike.
