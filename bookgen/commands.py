@@ -210,11 +210,14 @@ def checked_book(paths: Paths, out: TextIO, strict: bool = False, parsed: Parsed
 
 
 def rendered_pages(book: Book, paths: Paths, out: TextIO, renderer: IncrementalRenderer | None = None,
-                   outcome: str = "nothing written", only: Callable[[str], bool] | None = None) -> dict[str, str] | None:
-    """Every page's Markdown (through ``renderer`` when serving; ``only``: the pages it selects), or
-    None, having printed the template problems and ``outcome``, when a template is missing or broken."""
+                   outcome: str = "nothing written", keep: Callable[[str], bool] | None = None) -> dict[str, str] | None:
+    """Every page's Markdown (through ``renderer`` when serving), or None, having printed the
+    template problems and ``outcome``, when a template is missing or broken. With ``keep``, every
+    page is still rendered (every template checked), and only the pages it selects are kept."""
     try:
-        return renderer.render(book) if renderer else render_pages(book, paths.templates, only)
+        if renderer:
+            return renderer.render(book)
+        return {p: text for p, text in iter_pages(book, paths.templates) if keep is None or keep(p)}
     except ContentError as exc:
         out.write(exc.problems.render())
         out.write(f"{outcome}: fix the template errors above first\n")
@@ -252,7 +255,7 @@ def pdf(paths: Paths, paper: str = "a4", target: Path | None = None, out: TextIO
             if pages is None:
                 return 1
             return 0 if make_pdf(book, paths, pages, target or paths.site / FULL_PDF_NAME, paper, out, True) else 1
-    pages = rendered_pages(book, paths, out, only=brief_page_paths(book).__contains__)  # the brief's, not the book's
+    pages = rendered_pages(book, paths, out, keep=brief_page_paths(book).__contains__)  # the brief's, not the book's
     if pages is None:
         return 1
     return 0 if make_pdf(book, paths, pages, target or paths.site / PDF_NAME, paper, out) else 1
