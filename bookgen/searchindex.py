@@ -13,9 +13,10 @@ would have written (a test compares the two).
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any, Iterable, Mapping
+
+from bookgen.write import atomic_writer
 
 
 class NotOurs(Exception):
@@ -41,13 +42,12 @@ def rewrite(index: Path, pages: Iterable[str]) -> None:
             raise NotOurs(f"{index} holds search entries bookgen did not make")
     except ValueError:
         raise NotOurs(f"{index} is not a search index as Material writes it") from None
-    tmp = index.with_name(f".{index.name}.{os.getpid()}.tmp")
-    with tmp.open("w", encoding="utf-8") as out:
-        out.write('{"config":' + json.dumps(written["config"], separators=(",", ":"), default=str) + ',"docs":[')
+    with atomic_writer(index) as out:
+        out.write(('{"config":' + json.dumps(written["config"], separators=(",", ":"), default=str)
+                   + ',"docs":[').encode())
         first = True
         for entries in pages:
             if entries:
-                out.write(entries if first else "," + entries)
+                out.write((entries if first else "," + entries).encode())
                 first = False
-        out.write("]}")
-    os.replace(tmp, index)
+        out.write(b"]}")

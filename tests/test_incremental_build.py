@@ -267,3 +267,32 @@ def test_a_rendered_pages_anchors_and_links_are_packed_without_changing_them() -
     odd = types.SimpleNamespace(present_anchor_ids=None, links_to_anchors={"F": {"x": "a\0b"}})
     pack(odd)
     assert odd.links_to_anchors == {"F": {"x": "a\0b"}} and odd.present_anchor_ids is None
+
+
+def test_the_book_is_freed_before_mkdocs_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`bookgen build` lets its Book go before MkDocs runs (at 10,000 sources some 600 MB): the
+    stages freeze what they leave alive for the collector, and the Book sits in reference cycles,
+    so it is only freed because the frozen objects are collected again (collector.let_go)."""
+    import weakref
+
+    from bookgen import commands
+
+    root = make_project(tmp_path)
+    stand_in_pdf(Paths(root).pdf)
+    books: list[weakref.ref] = []
+    alive_at_mkdocs: list[bool] = []
+    checked, site_build = commands.checked_book, commands._site
+
+    def checked_book(*args, **kwargs):  # type: ignore[no-untyped-def]
+        book = checked(*args, **kwargs)
+        books.append(weakref.ref(book))
+        return book
+
+    def at_mkdocs(*args, **kwargs):  # type: ignore[no-untyped-def]
+        alive_at_mkdocs.append(books[0]() is not None)
+        return site_build(*args, **kwargs)
+
+    monkeypatch.setattr(commands, "checked_book", checked_book)
+    monkeypatch.setattr(commands, "_site", at_mkdocs)
+    assert commands.build(Paths(root), pdf=False) == 0
+    assert alive_at_mkdocs == [False]
